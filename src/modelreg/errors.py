@@ -1,0 +1,137 @@
+"""The exception tree of modelreg; every error carries MLflow's ``error_code``.
+
+    ModelRegistryError                       (error_code)
+     ├── InvalidParameterValue              INVALID_PARAMETER_VALUE
+     │    ├── InvalidFilter                 a search filter, order_by or page token
+     │    ├── InvalidStage
+     │    └── AliasNotFound                 (MLflow answers 400 here, not 404)
+     ├── ResourceNotFound                   RESOURCE_DOES_NOT_EXIST
+     │    ├── RegisteredModelNotFound
+     │    └── ModelVersionNotFound
+     ├── ResourceAlreadyExists              RESOURCE_ALREADY_EXISTS
+     │    └── RegisteredModelAlreadyExists
+     ├── ResourceConflict                   RESOURCE_CONFLICT
+     ├── PermissionDenied                   PERMISSION_DENIED
+     └── InternalError                      INTERNAL_ERROR
+
+The HTTP status of each code is decided in one place, in the server; remote clients map
+error bodies back onto these classes, so callers catch the same class on every backend.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "AliasNotFound",
+    "InternalError",
+    "InvalidFilter",
+    "InvalidParameterValue",
+    "InvalidStage",
+    "ModelRegistryError",
+    "ModelVersionNotFound",
+    "PermissionDenied",
+    "RegisteredModelAlreadyExists",
+    "RegisteredModelNotFound",
+    "ResourceAlreadyExists",
+    "ResourceConflict",
+    "ResourceNotFound",
+]
+
+
+class ModelRegistryError(Exception):
+    """Base of every modelreg error: a message and MLflow's ``error_code``."""
+
+    error_code: ClassVar[str] = "INTERNAL_ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.error_code}: {self.message}"
+
+
+class InvalidParameterValue(ModelRegistryError):
+    """A request argument is missing, malformed or out of range."""
+
+    error_code = "INVALID_PARAMETER_VALUE"
+
+
+class InvalidFilter(InvalidParameterValue):
+    """A search filter, ``order_by`` clause or page token that cannot be used."""
+
+
+class InvalidStage(InvalidParameterValue):
+    """A stage name that is not one of None, Staging, Production, Archived."""
+
+    def __init__(self, stage: object) -> None:
+        super().__init__(
+            f"Invalid Model Version stage: {stage}. "
+            "Value must be one of None, Staging, Production, Archived."
+        )
+        self.stage = stage
+
+
+class AliasNotFound(InvalidParameterValue):
+    """No version of the model holds this alias (MLflow reports it as a bad parameter)."""
+
+    def __init__(self, name: str, alias: str) -> None:
+        super().__init__(f"Registered model alias {alias} not found.")
+        self.name = name
+        self.alias = alias
+
+
+class ResourceNotFound(ModelRegistryError):
+    """The addressed object does not exist."""
+
+    error_code = "RESOURCE_DOES_NOT_EXIST"
+
+
+class RegisteredModelNotFound(ResourceNotFound):
+    """No registered model has this name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Registered Model with name={name} not found")
+        self.name = name
+
+
+class ModelVersionNotFound(ResourceNotFound):
+    """The registered model has no such version."""
+
+    def __init__(self, name: str, version: int | str) -> None:
+        super().__init__(f"Model Version (name={name}, version={version}) not found")
+        self.name = name
+        self.version = version
+
+
+class ResourceAlreadyExists(ModelRegistryError):
+    """An object with this identity exists already."""
+
+    error_code = "RESOURCE_ALREADY_EXISTS"
+
+
+class RegisteredModelAlreadyExists(ResourceAlreadyExists):
+    """A registered model with this name exists already."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Registered Model (name={name}) already exists.")
+        self.name = name
+
+
+class ResourceConflict(ModelRegistryError):
+    """The object changed since the caller read it (a failed compare-and-set)."""
+
+    error_code = "RESOURCE_CONFLICT"
+
+
+class PermissionDenied(ModelRegistryError):
+    """The caller may not do this."""
+
+    error_code = "PERMISSION_DENIED"
+
+
+class InternalError(ModelRegistryError):
+    """An unexpected failure on the registry's side."""
+
+    error_code = "INTERNAL_ERROR"

@@ -1,0 +1,6 @@
+"""The SQL store (SQLite and PostgreSQL through SQLAlchemy), with Alembic migrations."""
+
+from modelreg.store.sql.engine import create_store_engine
+from modelreg.store.sql.registry_store import SqlRegistryStore
+
+__all__ = ["SqlRegistryStore", "create_store_engine"]

@@ -1,0 +1,304 @@
+"""The SQL registry store: transactions and the queries the registry service composes.
+
+The service opens a transaction with :meth:`SqlRegistryStore.write` or
+:meth:`SqlRegistryStore.read` and calls the methods of :class:`SqlRegistryTransaction`;
+everything done inside one ``with`` block commits or rolls back together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from modelreg.entities import ModelVersion, RegisteredModel, Stage
+from modelreg.errors import (
+    ModelVersionNotFound,
+    RegisteredModelAlreadyExists,
+    RegisteredModelNotFound,
+)
+from modelreg.search import Filter, OrderKey
+from modelreg.store.sql import filters, hydrate
+from modelreg.store.sql.engine import WRITE, create_store_engine
+from modelreg.store.sql.tables import (
+    model_version_tags,
+    model_versions,
+    registered_model_aliases,
+    registered_model_tags,
+    registered_models,
+)
+
+_rm = registered_models
+_mv = model_versions
+
+#: A page of results and the sort values of its last row (None when nothing follows).
+Page = tuple[list[Any], list[Any] | None]
+
+
+class SqlRegistryStore:
+    """Registry persistence over one SQLAlchemy engine (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_uri(cls, uri: str) -> SqlRegistryStore:
+        """Open the store at ``uri``, creating or migrating its schema as needed."""
+        return cls(create_store_engine(uri))
+
+    @contextmanager
+    def write(self) -> Iterator[SqlRegistryTransaction]:
+        """A transaction that may write; on SQLite it takes the write lock up front."""
+        connection = self.engine.connect().execution_options(**{WRITE: True})
+        with connection, connection.begin():
+            yield SqlRegistryTransaction(connection)
+
+    @contextmanager
+    def read(self) -> Iterator[SqlRegistryTransaction]:
+        """A read-only transaction: one consistent snapshot for several queries."""
+        with self.engine.connect() as connection, connection.begin():
+            yield SqlRegistryTransaction(connection)
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
+
+class SqlRegistryTransaction:
+    """The registry's queries, all run on one connection inside one transaction."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self.connection = connection
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _execute(self, statement: sa.Executable) -> sa.CursorResult[Any]:
+        return self.connection.execute(statement)
+
+    def _upsert(self, table: sa.Table, values: dict[str, Any], keys: Sequence[str]) -> None:
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(table).values(**values)
+        updates = {name: insert.excluded[name] for name in values if name not in keys}
+        self._execute(insert.on_conflict_do_update(index_elements=list(keys), set_=updates))
+
+    # -- registered models ---------------------------------------------------------------
+
+    def model_id(self, name: str, *, lock: bool = False) -> int:
+        """The id of the model named ``name``; ``lock`` holds its row until the transaction ends."""
+        query = sa.select(_rm.c.id).where(_rm.c.name == name)
+        if lock and self.connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        model_id = self._execute(query).scalar()
+        if model_id is None:
+            raise RegisteredModelNotFound(name)
+        return int(model_id)
+
+    def insert_model(
+        self, name: str, description: str | None, tags: dict[str, str], now: int
+    ) -> int:
+        """Insert a registered model with its tags; raises if the name is taken."""
+        query = (
+            sa.insert(_rm)
+            .values(name=name, description=description, creation_time=now, last_updated_time=now)
+            .returning(_rm.c.id)
+        )
+        try:
+            with self.connection.begin_nested():
+                model_id = int(self._execute(query).scalar_one())
+        except sa.exc.IntegrityError:
+            raise RegisteredModelAlreadyExists(name) from None
+        for key, value in tags.items():
+            self.set_model_tag(model_id, key, value)
+        return model_id
+
+    def get_model(self, model_id: int) -> RegisteredModel:
+        """The registered model with its tags, aliases and latest version per stage."""
+        rows = self._execute(sa.select(_rm).where(_rm.c.id == model_id)).all()
+        return hydrate.registered_models_for(self.connection, rows)[0]
+
+    def rename_model(self, model_id: int, new_name: str, now: int) -> None:
+        """Rename a model; its versions, tags and aliases follow it."""
+        query = sa.update(_rm).where(_rm.c.id == model_id)
+        try:
+            with self.connection.begin_nested():
+                self._execute(query.values(name=new_name, last_updated_time=now))
+        except sa.exc.IntegrityError:
+            raise RegisteredModelAlreadyExists(new_name) from None
+
+    def update_model(self, model_id: int, now: int, **values: Any) -> None:
+        """Set columns of a registered model and bump its last-updated time."""
+        query = sa.update(_rm).where(_rm.c.id == model_id)
+        self._execute(query.values(last_updated_time=now, **values))
+
+    def delete_model(self, model_id: int) -> None:
+        """Delete a model; its versions, tags and aliases go with it."""
+        self._execute(sa.delete(_rm).where(_rm.c.id == model_id))
+
+    def set_model_tag(self, model_id: int, key: str, value: str) -> None:
+        """Create or overwrite a registered-model tag."""
+        values = {"model_id": model_id, "key": key, "value": value}
+        self._upsert(registered_model_tags, values, ("model_id", "key"))
+
+    def delete_model_tag(self, model_id: int, key: str) -> None:
+        """Remove a registered-model tag, if present."""
+        table = registered_model_tags
+        self._execute(sa.delete(table).where(table.c.model_id == model_id, table.c.key == key))
+
+    def search_models(
+        self, search: Filter, order: Sequence[OrderKey], after: list[Any] | None, limit: int
+    ) -> Page:
+        """One page of registered models matching ``search``, after the row ``after``."""
+        sort = filters.order_columns(order, filters.REGISTERED_MODEL_COLUMNS, _rm.c.id)
+        query = sa.select(_rm).where(*filters.registered_model_conditions(search))
+        if after is not None:
+            query = query.where(filters.after_condition(sort, after))
+        query = query.order_by(*filters.order_clauses(sort)).limit(limit + 1)
+        rows = self._execute(query).all()
+        page = rows[:limit]
+        models = hydrate.registered_models_for(self.connection, page)
+        return models, _last_sort_values(rows, limit, sort)
+
+    # -- model versions ------------------------------------------------------------------
+
+    def allocate_version(self, model_id: int, now: int) -> int:
+        """Take the model's next version number.
+
+        The counter row is updated in the caller's transaction, so concurrent writers on one
+        model queue on its row lock and get consecutive numbers; numbers are never reused.
+        """
+        query = (
+            sa.update(_rm)
+            .where(_rm.c.id == model_id)
+            .values(last_version=_rm.c.last_version + 1, last_updated_time=now)
+            .returning(_rm.c.last_version)
+        )
+        return int(self._execute(query).scalar_one())
+
+    def insert_version(self, model_id: int, version: int, now: int, **values: Any) -> None:
+        """Insert a model version row (tags are set separately)."""
+        self._execute(
+            sa.insert(_mv).values(
+                model_id=model_id,
+                version=version,
+                creation_time=now,
+                last_updated_time=now,
+                **values,
+            )
+        )
+
+    def _version_row(self, model_id: int, version: int) -> sa.Row[Any] | None:
+        query = (
+            sa.select(*hydrate.VERSION_COLUMNS)
+            .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
+            .where(_mv.c.model_id == model_id, _mv.c.version == version)
+        )
+        return self._execute(query).first()
+
+    def _version_id(self, name: str, model_id: int, version: int) -> int:
+        query = sa.select(_mv.c.id).where(_mv.c.model_id == model_id, _mv.c.version == version)
+        version_id = self._execute(query).scalar()
+        if version_id is None:
+            raise ModelVersionNotFound(name, version)
+        return int(version_id)
+
+    def get_version(self, name: str, model_id: int, version: int) -> ModelVersion:
+        """A model version with its tags and aliases; raises if there is no such version."""
+        row = self._version_row(model_id, version)
+        if row is None:
+            raise ModelVersionNotFound(name, version)
+        return hydrate.versions(self.connection, [row])[0]
+
+    def update_version(
+        self, name: str, model_id: int, version: int, now: int, **values: Any
+    ) -> None:
+        """Set columns of a model version and bump its last-updated time."""
+        query = sa.update(_mv).where(_mv.c.model_id == model_id, _mv.c.version == version)
+        if self._execute(query.values(last_updated_time=now, **values)).rowcount == 0:
+            raise ModelVersionNotFound(name, version)
+
+    def set_stage(self, model_id: int, versions: Iterable[int], stage: Stage, now: int) -> None:
+        """Move the given versions of a model to ``stage``."""
+        query = sa.update(_mv).where(_mv.c.model_id == model_id, _mv.c.version.in_(list(versions)))
+        self._execute(query.values(current_stage=stage.value, last_updated_time=now))
+
+    def versions_in_stage(self, model_id: int, stage: Stage) -> list[int]:
+        """Numbers of the model's versions currently in ``stage``."""
+        query = sa.select(_mv.c.version).where(
+            _mv.c.model_id == model_id, _mv.c.current_stage == stage.value
+        )
+        return [int(v) for v in self._execute(query.order_by(_mv.c.version)).scalars()]
+
+    def delete_version(self, name: str, model_id: int, version: int) -> None:
+        """Delete a model version with its tags and the aliases that point at it."""
+        query = sa.delete(_mv).where(_mv.c.model_id == model_id, _mv.c.version == version)
+        if self._execute(query).rowcount == 0:
+            raise ModelVersionNotFound(name, version)
+
+    def set_version_tag(self, name: str, model_id: int, version: int, key: str, value: str) -> None:
+        """Create or overwrite a model-version tag."""
+        version_id = self._version_id(name, model_id, version)
+        values = {"version_id": version_id, "key": key, "value": value}
+        self._upsert(model_version_tags, values, ("version_id", "key"))
+
+    def delete_version_tag(self, name: str, model_id: int, version: int, key: str) -> None:
+        """Remove a model-version tag, if present."""
+        table = model_version_tags
+        version_id = self._version_id(name, model_id, version)
+        self._execute(sa.delete(table).where(table.c.version_id == version_id, table.c.key == key))
+
+    def latest_versions(self, model_id: int, stages: Iterable[Stage] | None) -> list[ModelVersion]:
+        """The highest version of the model in each stage (in ``stages`` when given)."""
+        return hydrate.latest_versions(self.connection, [model_id], stages).get(model_id, [])
+
+    def search_versions(
+        self, search: Filter, order: Sequence[OrderKey], after: list[Any] | None, limit: int
+    ) -> Page:
+        """One page of model versions matching ``search``, after the row ``after``."""
+        sort = filters.order_columns(order, filters.MODEL_VERSION_COLUMNS, _mv.c.id)
+        query = (
+            sa.select(*hydrate.VERSION_COLUMNS)
+            .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
+            .where(*filters.model_version_conditions(search))
+        )
+        if after is not None:
+            query = query.where(filters.after_condition(sort, after))
+        query = query.order_by(*filters.order_clauses(sort)).limit(limit + 1)
+        rows = self._execute(query).all()
+        return hydrate.versions(self.connection, rows[:limit]), _last_sort_values(rows, limit, sort)
+
+    # -- aliases -------------------------------------------------------------------------
+
+    def set_alias(self, model_id: int, alias: str, version: int) -> None:
+        """Point ``alias`` at ``version``, moving it from any other version."""
+        values = {"model_id": model_id, "alias": alias, "version": version}
+        self._upsert(registered_model_aliases, values, ("model_id", "alias"))
+
+    def delete_alias(self, model_id: int, alias: str) -> None:
+        """Remove an alias, if present."""
+        table = registered_model_aliases
+        self._execute(sa.delete(table).where(table.c.model_id == model_id, table.c.alias == alias))
+
+    def alias_version(self, model_id: int, alias: str) -> int | None:
+        """The version an alias points at, or None."""
+        table = registered_model_aliases
+        query = sa.select(table.c.version).where(
+            table.c.model_id == model_id, table.c.alias == alias
+        )
+        version = self._execute(query).scalar()
+        return None if version is None else int(version)
+
+
+def _last_sort_values(
+    rows: Sequence[sa.Row[Any]], limit: int, sort: list[tuple[sa.ColumnElement[Any], bool]]
+) -> list[Any] | None:
+    """The sort values of the page's last row, when another row follows it."""
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]._mapping
+    return [last[column] for column, _ in sort]
+
+
+__all__ = ["SqlRegistryStore", "SqlRegistryTransaction"]
