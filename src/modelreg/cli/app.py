@@ -1,0 +1,51 @@
+"""The ``modelreg`` root command: global options, the command groups, and ``main``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from modelreg.__about__ import __version__
+from modelreg.cli import db, models, versions
+from modelreg.cli.options import TrackingUriOption
+from modelreg.config import Settings
+
+app = typer.Typer(
+    name="modelreg",
+    help="modelreg: a machine-learning model registry, compatible with MLflow's.",
+    no_args_is_help=True,
+)
+app.add_typer(models.app, name="models")
+app.add_typer(versions.app, name="versions")
+app.add_typer(db.app, name="db")
+
+
+def _print_version(requested: bool) -> None:
+    if requested:
+        typer.echo(f"modelreg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    tracking_uri: TrackingUriOption = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """modelreg: a machine-learning model registry, compatible with MLflow's."""
+    ctx.obj = Settings.resolve(tracking_uri)
+
+
+def main() -> None:
+    """The ``modelreg`` console script."""
+    app(prog_name="modelreg")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""``modelreg versions ...``: register, list, show, transition, alias and delete versions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from modelreg.cli.client_session import open_client
+from modelreg.cli.options import (
+    DescriptionOption,
+    JsonOption,
+    MaxResultsOption,
+    OrderByOption,
+    PageTokenOption,
+    TagOption,
+    YesOption,
+    name_filter,
+    parse_tags,
+)
+from modelreg.cli.output import (
+    entity_json,
+    page_json,
+    print_json,
+    print_next_page_hint,
+    print_rich,
+    version_details,
+    versions_table,
+)
+from modelreg.entities import ModelVersion
+
+app = typer.Typer(help="Model versions, their stages and aliases.", no_args_is_help=True)
+
+NameArgument = Annotated[str, typer.Argument(help="The registered model's name.")]
+VersionArgument = Annotated[int, typer.Argument(help="The version number.")]
+AliasArgument = Annotated[str, typer.Argument(help="The alias, such as 'champion'.")]
+
+
+@app.command("create")
+def create_version(
+    ctx: typer.Context,
+    name: NameArgument,
+    source: Annotated[
+        str, typer.Option("--source", help="Where the model's files are, e.g. runs:/ID/model.")
+    ],
+    run_id: Annotated[str | None, typer.Option("--run-id", help="The run that made it.")] = None,
+    tag: TagOption = None,
+    description: DescriptionOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add the next version to a registered model."""
+    tags = parse_tags(tag)
+    with open_client(ctx) as client:
+        version = client.create_model_version(name, source, run_id, tags, description=description)
+    _print_version(version, as_json)
+
+
+@app.command("list")
+def list_versions(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="The registered model's name.", show_default=False)
+    ] = None,
+    filter_string: Annotated[
+        str | None,
+        typer.Option("--filter", help="A filter such as \"run_id = 'abc'\" (AND-ed with NAME)."),
+    ] = None,
+    max_results: MaxResultsOption = None,
+    order_by: OrderByOption = None,
+    page_token: PageTokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the versions of a model, or the versions that match --filter."""
+    if name is None and filter_string is None:
+        raise typer.BadParameter("give a model NAME, a --filter, or both.")
+    parts = [name_filter(name) if name is not None else None, filter_string]
+    combined = " AND ".join(part for part in parts if part)
+    with open_client(ctx) as client:
+        page = client.search_model_versions(combined, max_results, order_by, page_token)
+    if as_json:
+        print_json(page_json("model_versions", page))
+    else:
+        print_rich(versions_table(page))
+        print_next_page_hint(page.token)
+
+
+@app.command("get")
+def get_version(
+    ctx: typer.Context, name: NameArgument, version: VersionArgument, as_json: JsonOption = False
+) -> None:
+    """Show one version of a registered model."""
+    with open_client(ctx) as client:
+        model_version = client.get_model_version(name, version)
+    _print_version(model_version, as_json)
+
+
+@app.command("transition")
+def transition_version(
+    ctx: typer.Context,
+    name: NameArgument,
+    version: VersionArgument,
+    stage: Annotated[str, typer.Argument(help="None, Staging, Production or Archived.")],
+    archive_existing: Annotated[
+        bool,
+        typer.Option(
+            "--archive-existing",
+            help="Archive the versions already in STAGE (Staging or Production).",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Move a version to a stage."""
+    with open_client(ctx) as client:
+        model_version = client.transition_model_version_stage(
+            name, version, stage, archive_existing_versions=archive_existing
+        )
+    _print_version(model_version, as_json)
+
+
+@app.command("set-alias")
+def set_alias(
+    ctx: typer.Context,
+    name: NameArgument,
+    alias: AliasArgument,
+    version: VersionArgument,
+    as_json: JsonOption = False,
+) -> None:
+    """Point an alias at a version, moving it from the version that held it."""
+    with open_client(ctx) as client:
+        client.set_registered_model_alias(name, alias, version)
+    if as_json:
+        print_json({"name": name, "alias": alias, "version": version})
+    else:
+        typer.echo(f"Alias {alias!r} of {name!r} now points at version {version}.")
+
+
+@app.command("delete-alias")
+def delete_alias(
+    ctx: typer.Context, name: NameArgument, alias: AliasArgument, as_json: JsonOption = False
+) -> None:
+    """Remove an alias from a registered model."""
+    with open_client(ctx) as client:
+        client.delete_registered_model_alias(name, alias)
+    if as_json:
+        print_json({"name": name, "alias": alias, "deleted": True})
+    else:
+        typer.echo(f"Deleted alias {alias!r} of {name!r}.")
+
+
+@app.command("delete")
+def delete_version(
+    ctx: typer.Context,
+    name: NameArgument,
+    version: VersionArgument,
+    yes: YesOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Delete a version with its tags and aliases; its number is never reused."""
+    if not yes:
+        typer.confirm(f"Delete version {version} of {name!r}?", abort=True, err=True)
+    with open_client(ctx) as client:
+        client.delete_model_version(name, version)
+    if as_json:
+        print_json({"name": name, "version": version, "deleted": True})
+    else:
+        typer.echo(f"Deleted version {version} of {name!r}.")
+
+
+def _print_version(version: ModelVersion, as_json: bool) -> None:
+    if as_json:
+        print_json(entity_json(version))
+    else:
+        print_rich(version_details(version))
