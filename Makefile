@@ -3,19 +3,30 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-EXTRAS := dev,postgres,sklearn,s3
+RUNTIME := $(VENV)/.installed-runtime
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test lint typecheck unit bench clean
 
-$(INSTALLED): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$(EXTRAS)]'
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) --upgrade pip
+
+# What running the server needs.
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[postgres,sklearn,s3]'
 	touch $@
 
-run: $(INSTALLED)
-	$(BIN)/modelreg db upgrade
-	$(BIN)/modelreg models list
+# Everything, test tools included.
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[dev,postgres,sklearn,s3]'
+	touch $@ $(RUNTIME)
+
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+run: $(RUNTIME)
+	$(BIN)/modelreg server --host $(HOST) --port $(PORT)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
@@ -31,6 +42,7 @@ test: lint typecheck unit
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/registry_store.py
+	$(BIN)/python bench/artifacts_s3_memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -9,10 +9,19 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
-from modelreg.service import RegistryService
-from modelreg.store.sql import SqlRegistryStore, create_store_engine
+from modelreg.backend import LocalBackend
+from modelreg.config import Settings
+from modelreg.operations import RegistryOperations
+from modelreg.remote import RestClient
+from modelreg.remote.registry import RemoteRegistry
+from modelreg.server import create_app
+from modelreg.service import RegistrationService, RegistryService, TrackingService
+from modelreg.store.sql import SqlRegistryStore, SqlTrackingStore, create_store_engine
 from modelreg.store.sql.tables import metadata
+
+pytest_plugins = ["tests.fixtures_s3"]
 
 #: The PostgreSQL server the suite runs against (trust auth on this machine and in CI).
 POSTGRES_SERVER = os.environ.get("MODELREG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
@@ -64,11 +73,7 @@ def _empty(engine: sa.Engine) -> None:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store_uri(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URI of an empty registry store, on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'registry.db'}"
-    engine: sa.Engine = request.getfixturevalue("postgres_engine")
-    _empty(engine)
-    return str(request.getfixturevalue("postgres_uri"))
+    return empty_store_uri(request, request.param, tmp_path)
 
 
 @pytest.fixture
@@ -86,6 +91,53 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def registry(store: SqlRegistryStore, clock: FakeClock) -> RegistryService:
+def local_registry(store: SqlRegistryStore, clock: FakeClock) -> RegistryService:
     """The registry service over an empty store, with a deterministic clock."""
     return RegistryService(store, clock=clock)
+
+
+def empty_store_uri(request: pytest.FixtureRequest, kind: str, tmp_path: Path) -> str:
+    """An empty registry database: a SQLite file, or the run's PostgreSQL database emptied."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'registry.db'}"
+    _empty(request.getfixturevalue("postgres_engine"))
+    return str(request.getfixturevalue("postgres_uri"))
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+        pytest.param("remote", marks=pytest.mark.postgres),
+    ]
+)
+def registry(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+) -> Iterator[RegistryOperations]:
+    """The registry operations on each backend: in-process on SQLite and PostgreSQL, and
+    through a modelreg server (in-process, over its HTTP API) backed by PostgreSQL."""
+    kind = "postgresql" if request.param == "remote" else request.param
+    store = SqlRegistryStore.from_uri(empty_store_uri(request, kind, tmp_path))
+    service = RegistryService(store, clock=clock)
+    if request.param != "remote":
+        yield service
+        store.close()
+        return
+    settings = Settings.resolve(str(store.engine.url), artifact_root=str(tmp_path / "artifacts"))
+    tracking = TrackingService(SqlTrackingStore(store.engine), settings.artifact_root, clock=clock)
+    backend = LocalBackend(
+        service,
+        tracking,
+        RegistrationService(
+            service, tracking, settings.artifact_root, settings.cache_dir, local_sources=False
+        ),
+    )
+    with TestClient(create_app(settings, backend=backend)) as session:
+        yield RemoteRegistry(RestClient("http://testserver", session=session))
+    store.close()
+
+
+@pytest.fixture
+def tracking(store: SqlRegistryStore, clock: FakeClock, tmp_path: Path) -> TrackingService:
+    """The tracking service on the same database, with artifacts under tmp_path."""
+    return TrackingService(SqlTrackingStore(store.engine), str(tmp_path / "artifacts"), clock=clock)

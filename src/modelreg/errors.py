@@ -7,9 +7,12 @@
      │    └── AliasNotFound                 (MLflow answers 400 here, not 404)
      ├── ResourceNotFound                   RESOURCE_DOES_NOT_EXIST
      │    ├── RegisteredModelNotFound
-     │    └── ModelVersionNotFound
+     │    ├── ModelVersionNotFound
+     │    ├── ExperimentNotFound
+     │    └── RunNotFound
      ├── ResourceAlreadyExists              RESOURCE_ALREADY_EXISTS
-     │    └── RegisteredModelAlreadyExists
+     │    ├── RegisteredModelAlreadyExists
+     │    └── ExperimentAlreadyExists
      ├── ResourceConflict                   RESOURCE_CONFLICT
      ├── PermissionDenied                   PERMISSION_DENIED
      └── InternalError                      INTERNAL_ERROR
@@ -24,6 +27,8 @@ from typing import ClassVar
 
 __all__ = [
     "AliasNotFound",
+    "ExperimentAlreadyExists",
+    "ExperimentNotFound",
     "InternalError",
     "InvalidFilter",
     "InvalidParameterValue",
@@ -36,6 +41,7 @@ __all__ = [
     "ResourceAlreadyExists",
     "ResourceConflict",
     "ResourceNotFound",
+    "RunNotFound",
 ]
 
 
@@ -105,6 +111,27 @@ class ModelVersionNotFound(ResourceNotFound):
         self.version = version
 
 
+class ExperimentNotFound(ResourceNotFound):
+    """No experiment has this id or name."""
+
+    def __init__(self, *, experiment_id: str | None = None, name: str | None = None) -> None:
+        if name is not None:
+            message = f"Could not find experiment with name '{name}'"
+        else:
+            message = f"No Experiment with id={experiment_id} exists"
+        super().__init__(message)
+        self.experiment_id = experiment_id
+        self.name = name
+
+
+class RunNotFound(ResourceNotFound):
+    """No run has this id."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"Run with id={run_id} not found")
+        self.run_id = run_id
+
+
 class ResourceAlreadyExists(ModelRegistryError):
     """An object with this identity exists already."""
 
@@ -116,6 +143,14 @@ class RegisteredModelAlreadyExists(ResourceAlreadyExists):
 
     def __init__(self, name: str) -> None:
         super().__init__(f"Registered Model (name={name}) already exists.")
+        self.name = name
+
+
+class ExperimentAlreadyExists(ResourceAlreadyExists):
+    """An experiment with this name exists already (perhaps deleted: restore it)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Experiment(name={name}) already exists.")
         self.name = name
 
 

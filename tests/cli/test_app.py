@@ -88,7 +88,7 @@ _HEAVY = (
     "sqlalchemy",
     "alembic",
     "modelreg.client",
-    "modelreg.registry",
+    "modelreg.backend",
     "modelreg.service",
     "modelreg.store",
 )

@@ -232,7 +232,10 @@ def test_get_latest_versions_with_bad_stage_or_model(unicorn: RegistryService) -
         unicorn.get_latest_versions("Nope")
 
 
-def test_download_uri_prefers_registry_copy(unicorn: RegistryService) -> None:
+def test_download_uri_prefers_registry_copy(local_registry: RegistryService) -> None:
+    unicorn = local_registry
+    unicorn.create_registered_model("Unicorn")
+    unicorn.create_model_version("Unicorn", "runs:/r/model", run_id="r")
     assert unicorn.get_model_version_download_uri("Unicorn", 1) == "runs:/r/model"
     version = unicorn.create_model_version(
         "Unicorn", "runs:/r/model", status=ModelVersionStatus.PENDING_REGISTRATION

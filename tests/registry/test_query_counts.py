@@ -35,7 +35,10 @@ def _seed(registry: RegistryService, models: int) -> None:
         registry.set_registered_model_alias(name, "champion", 2)
 
 
-def test_search_page_query_count_does_not_grow_with_page_size(registry: RegistryService) -> None:
+def test_search_page_query_count_does_not_grow_with_page_size(
+    local_registry: RegistryService,
+) -> None:
+    registry = local_registry
     _seed(registry, 100)
     engine = registry.store.engine
     with count_queries(engine) as small:
@@ -48,7 +51,8 @@ def test_search_page_query_count_does_not_grow_with_page_size(registry: Registry
     assert len(large) == len(small) <= 10
 
 
-def test_version_search_query_count_is_bounded(registry: RegistryService) -> None:
+def test_version_search_query_count_is_bounded(local_registry: RegistryService) -> None:
+    registry = local_registry
     _seed(registry, 30)
     with count_queries(registry.store.engine) as statements:
         found = registry.search_model_versions(max_results=90)

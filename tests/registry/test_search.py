@@ -146,7 +146,7 @@ def test_bad_order_by_is_refused(zoo: RegistryService, order_by: list[str]) -> N
         zoo.search_registered_models(order_by=order_by)
 
 
-@pytest.mark.parametrize("max_results", [0, -1, 1001, "10"])
+@pytest.mark.parametrize("max_results", [0, -1, 1001])
 def test_max_results_out_of_range_is_refused(zoo: RegistryService, max_results: object) -> None:
     with pytest.raises(InvalidParameterValue, match="max_results"):
         zoo.search_registered_models(max_results=max_results)  # type: ignore[arg-type]
@@ -232,3 +232,8 @@ def test_model_version_paging(zoo: RegistryService) -> None:
     second = zoo.search_model_versions(max_results=3, page_token=first.token)
     assert second.token is None
     assert len({(v.name, v.version) for v in [*first, *second]}) == 4
+
+
+def test_max_results_must_be_an_int_in_python(local_registry: RegistryService) -> None:
+    with pytest.raises(InvalidParameterValue, match="max_results"):
+        local_registry.search_registered_models(max_results="10")  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ import typer
 from modelreg.__about__ import __version__
 from modelreg.cli import db, models, versions
 from modelreg.cli.options import TrackingUriOption
+from modelreg.cli.server import server
 from modelreg.config import Settings
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
 app.add_typer(models.app, name="models")
 app.add_typer(versions.app, name="versions")
 app.add_typer(db.app, name="db")
+app.command("server")(server)
 
 
 def _print_version(requested: bool) -> None:

@@ -24,7 +24,7 @@ app = typer.Typer(
 @contextmanager
 def _open_engine(ctx: typer.Context, tracking_uri: str | None) -> Iterator[sa.Engine]:
     """An engine on the registry's database, without migrating it; disposed after the block."""
-    from modelreg.registry import store_uri
+    from modelreg.backend import store_uri
     from modelreg.store.sql import create_store_engine
 
     with exit_on_registry_error():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ComparisonKind = Literal["attribute", "tag"]
+ComparisonKind = Literal["attribute", "tag", "metric", "param"]
 Value = str | int | float | tuple[str, ...]
 
 
@@ -32,7 +32,8 @@ class Filter:
 
 @dataclass(frozen=True)
 class OrderKey:
-    """One ``order_by`` term: a canonical key and its direction."""
+    """One ``order_by`` term: a canonical key (of ``kind``) and its direction."""
 
     key: str
     ascending: bool = True
+    kind: ComparisonKind = "attribute"

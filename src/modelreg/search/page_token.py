@@ -34,7 +34,7 @@ def decode_page_token(token: str | None, fingerprint: str) -> list[Any] | None:
     try:
         payload = json.loads(base64.urlsafe_b64decode(token.encode()))
         after, query = payload["after"], payload["query"]
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeError):
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeError, RecursionError):
         raise InvalidFilter(
             f"Invalid page_token {token!r}: it is not a token this server issued."
         ) from None

@@ -4,7 +4,8 @@ Grammar (keywords are case-insensitive)::
 
     filter     := [comparison (AND comparison)*]
     comparison := identifier operator value
-    identifier := ("tags" | "tag") "." key | ["attribute" "."] key
+    identifier := prefix "." key | key
+    prefix     := tags | tag | metrics | metric | params | param | attribute | attributes
     key        := word | `backquoted` | "double quoted"
     operator   := = | != | <> | < | <= | > | >= | LIKE | ILIKE | IN | NOT IN
     value      := 'single' | "double" | number | "(" string ("," string)* ")"
@@ -18,6 +19,18 @@ from dataclasses import dataclass
 from modelreg.errors import InvalidFilter
 from modelreg.search.ast import Comparison, ComparisonKind, Filter, Value
 from modelreg.search.specs import LIST_OPS, NUMERIC_OPS, STRING_OPS, TAG_OPS, SearchSpec
+
+#: Identifier prefixes and the kind of comparison each introduces.
+PREFIXES: dict[str, ComparisonKind] = {
+    "tags": "tag",
+    "tag": "tag",
+    "metrics": "metric",
+    "metric": "metric",
+    "params": "param",
+    "param": "param",
+    "attributes": "attribute",
+    "attribute": "attribute",
+}
 
 _TOKEN = re.compile(
     r"""
@@ -121,14 +134,14 @@ class _Parser:
         following = self.peek()
         prefixed = following is not None and following.text == "."
         if token.kind == "word" and prefixed:
-            prefix = token.text.lower()
-            if prefix not in ("tags", "tag", "attribute", "attributes"):
-                raise self.fail(token, "expected tags.<key>, tag.<key> or an attribute")
+            kind = PREFIXES.get(token.text.lower())
+            if kind is None or (kind != "attribute" and kind not in self.spec.prefixed_kinds):
+                allowed = ", ".join(f"{k}s.<key>" for k in sorted(self.spec.prefixed_kinds))
+                raise self.fail(token, f"expected {allowed} or an attribute")
             self.index += 1
             key_token = self.take("a key after the dot")
             if key_token.kind not in ("word", "backquoted", "double"):
                 raise self.fail(key_token, "expected a key (backquote keys with dots or spaces)")
-            kind: ComparisonKind = "tag" if prefix.startswith("tag") else "attribute"
             return kind, key_token.unquoted, key_token
         if token.kind not in ("word", "backquoted"):
             raise self.fail(token, "expected an identifier such as name or tags.<key>")
@@ -154,7 +167,12 @@ class _Parser:
         if token.kind in ("single", "double"):
             return token.unquoted
         if token.kind == "number":
-            return float(token.text) if any(c in token.text for c in ".eE") else int(token.text)
+            try:
+                if any(c in token.text for c in ".eE"):
+                    return float(token.text)
+                return int(token.text)
+            except ValueError:
+                raise self.fail(token, "expected a number Python can hold") from None
         raise self.fail(token, "expected a quoted string or a number")
 
     def string_list(self) -> tuple[str, ...]:
@@ -177,9 +195,10 @@ class _Parser:
         self, kind: str, key: str, key_token: Token, op: str, value: Value, value_token: Token
     ) -> None:
         spec = self.spec
-        if kind == "tag":
+        numeric = kind == "metric" or (kind == "attribute" and key in spec.numeric_attributes)
+        if kind in ("tag", "param"):
             allowed = TAG_OPS
-        elif key in spec.numeric_attributes:
+        elif numeric:
             allowed = NUMERIC_OPS
         elif key in spec.string_attributes:
             allowed = STRING_OPS | (LIST_OPS if key in spec.list_attributes else frozenset())
@@ -197,7 +216,6 @@ class _Parser:
                 f"comparator {op} is not supported for {kind} '{key}' "
                 f"(supported: {', '.join(sorted(allowed))})",
             )
-        numeric = kind == "attribute" and key in spec.numeric_attributes
         if numeric and not isinstance(value, int | float):
             raise self.fail(value_token, f"'{key}' is compared with numbers")
         if not numeric and op not in LIST_OPS and not isinstance(value, str):

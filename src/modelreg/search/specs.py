@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from modelreg.search.ast import OrderKey
+from modelreg.search.ast import ComparisonKind, OrderKey
 
 STRING_OPS = frozenset({"=", "!=", "LIKE", "ILIKE"})
 LIST_OPS = frozenset({"IN", "NOT IN"})
@@ -24,6 +24,10 @@ class SearchSpec:
     default_order: tuple[OrderKey, ...]
     default_max_results: int
     max_results_limit: int
+    #: Which prefixed identifiers (``tags.k``, ``metrics.k``, ``params.k``) filters may use.
+    prefixed_kinds: frozenset[ComparisonKind] = frozenset({"tag"})
+    #: Which prefixed identifiers ``order_by`` may use.
+    orderable_kinds: frozenset[ComparisonKind] = frozenset()
 
     @property
     def attributes(self) -> frozenset[str]:
@@ -67,4 +71,39 @@ MODEL_VERSIONS = SearchSpec(
     ),
     default_max_results=10_000,
     max_results_limit=200_000,
+)
+
+RUNS = SearchSpec(
+    entity="runs",
+    string_attributes=frozenset({"run_id", "run_name", "status", "user_id", "artifact_uri"}),
+    numeric_attributes=frozenset({"start_time", "end_time"}),
+    list_attributes=frozenset({"run_id", "run_name", "status"}),
+    order_keys={
+        "start_time": "start_time",
+        "end_time": "end_time",
+        "run_name": "run_name",
+        "status": "status",
+        "run_id": "run_id",
+    },
+    default_order=(OrderKey("start_time", ascending=False),),
+    default_max_results=1000,
+    max_results_limit=50_000,
+    prefixed_kinds=frozenset({"tag", "metric", "param"}),
+    orderable_kinds=frozenset({"tag", "metric", "param"}),
+)
+
+EXPERIMENTS = SearchSpec(
+    entity="experiments",
+    string_attributes=frozenset({"name"}),
+    numeric_attributes=frozenset({"creation_time", "last_update_time"}),
+    list_attributes=frozenset({"name"}),
+    order_keys={
+        "name": "name",
+        "experiment_id": "experiment_id",
+        "creation_time": "creation_time",
+        "last_update_time": "last_update_time",
+    },
+    default_order=(OrderKey("creation_time", ascending=False),),
+    default_max_results=1000,
+    max_results_limit=50_000,
 )

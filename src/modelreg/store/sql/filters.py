@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from modelreg.search import Comparison, Filter, OrderKey
 from modelreg.store.sql.tables import (
+    experiment_tags,
+    experiments,
+    latest_metrics,
     model_version_tags,
     model_versions,
+    params,
     registered_model_tags,
     registered_models,
+    run_tags,
+    runs,
 )
 
 _rm = registered_models
@@ -32,6 +39,24 @@ MODEL_VERSION_COLUMNS: dict[str, sa.ColumnElement[Any]] = {
     "version_number": _mv.c.version,
     "creation_timestamp": _mv.c.creation_time,
     "last_updated_timestamp": _mv.c.last_updated_time,
+}
+
+
+RUN_COLUMNS: dict[str, sa.ColumnElement[Any]] = {
+    "run_id": runs.c.run_id,
+    "run_name": runs.c.name,
+    "status": runs.c.status,
+    "user_id": runs.c.user_id,
+    "artifact_uri": runs.c.artifact_uri,
+    "start_time": runs.c.start_time,
+    "end_time": runs.c.end_time,
+}
+
+EXPERIMENT_COLUMNS: dict[str, sa.ColumnElement[Any]] = {
+    "name": experiments.c.name,
+    "experiment_id": experiments.c.experiment_id,
+    "creation_time": experiments.c.creation_time,
+    "last_update_time": experiments.c.last_update_time,
 }
 
 
@@ -56,48 +81,73 @@ def _compare(column: sa.ColumnElement[Any], op: str, value: Any) -> sa.ColumnEle
     }[op](value)
 
 
-def _tag_condition(
-    tags: sa.Table,
+def _record_condition(
+    table: sa.Table,
     owner_column: sa.ColumnElement[Any],
     owner_id: sa.ColumnElement[Any],
     comparison: Comparison,
 ) -> sa.ColumnElement[bool]:
-    # `!=` also matches owners without the tag: "no tag with this key equals the value".
+    # `!=` also matches owners without the record: "none with this key equals the value".
     op = "=" if comparison.op == "!=" else comparison.op
     exists = (
         sa.select(sa.literal(1))
         .where(owner_column == owner_id)
-        .where(tags.c.key == comparison.key)
-        .where(_compare(tags.c.value, op, comparison.value))
+        .where(table.c.key == comparison.key)
+        .where(_compare(table.c.value, op, comparison.value))
         .exists()
     )
     return ~exists if comparison.op == "!=" else exists
 
 
-def registered_model_conditions(search: Filter) -> list[sa.ColumnElement[bool]]:
-    """WHERE conditions over ``registered_models`` for a registered-model filter."""
-    conditions = []
-    for comparison in search.comparisons:
-        if comparison.kind == "tag":
-            tags = registered_model_tags
-            conditions.append(_tag_condition(tags, tags.c.model_id, _rm.c.id, comparison))
-        else:
-            column = REGISTERED_MODEL_COLUMNS[comparison.key]
-            conditions.append(_compare(column, comparison.op, comparison.value))
-    return conditions
+@dataclass(frozen=True)
+class Searchable:
+    """How a search's identifiers map to SQL for one entity.
+
+    ``columns`` maps attribute names to columns; ``records`` maps a prefixed kind (``tag``,
+    ``param``, ``metric``) to its table and the column there that refers to the entity's key.
+    """
+
+    key: sa.ColumnElement[Any]
+    columns: dict[str, sa.ColumnElement[Any]]
+    records: dict[str, tuple[sa.Table, sa.ColumnElement[Any]]]
+
+    def conditions(self, search: Filter) -> list[sa.ColumnElement[bool]]:
+        """WHERE conditions for ``search``."""
+        conditions = []
+        for comparison in search.comparisons:
+            if comparison.kind == "attribute":
+                column = self.columns[comparison.key]
+                conditions.append(_compare(column, comparison.op, comparison.value))
+            else:
+                table, owner = self.records[comparison.kind]
+                conditions.append(_record_condition(table, owner, self.key, comparison))
+        return conditions
 
 
-def model_version_conditions(search: Filter) -> list[sa.ColumnElement[bool]]:
-    """WHERE conditions over ``model_versions`` joined to ``registered_models``."""
-    conditions = []
-    for comparison in search.comparisons:
-        if comparison.kind == "tag":
-            tags = model_version_tags
-            conditions.append(_tag_condition(tags, tags.c.version_id, _mv.c.id, comparison))
-        else:
-            column = MODEL_VERSION_COLUMNS[comparison.key]
-            conditions.append(_compare(column, comparison.op, comparison.value))
-    return conditions
+REGISTERED_MODELS = Searchable(
+    key=_rm.c.id,
+    columns=REGISTERED_MODEL_COLUMNS,
+    records={"tag": (registered_model_tags, registered_model_tags.c.model_id)},
+)
+MODEL_VERSIONS = Searchable(
+    key=_mv.c.id,
+    columns=MODEL_VERSION_COLUMNS,
+    records={"tag": (model_version_tags, model_version_tags.c.version_id)},
+)
+RUNS = Searchable(
+    key=runs.c.run_id,
+    columns=RUN_COLUMNS,
+    records={
+        "tag": (run_tags, run_tags.c.run_id),
+        "param": (params, params.c.run_id),
+        "metric": (latest_metrics, latest_metrics.c.run_id),
+    },
+)
+EXPERIMENTS = Searchable(
+    key=experiments.c.experiment_id,
+    columns=EXPERIMENT_COLUMNS,
+    records={"tag": (experiment_tags, experiment_tags.c.experiment_id)},
+)
 
 
 def order_columns(

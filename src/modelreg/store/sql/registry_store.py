@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from modelreg.entities import ModelVersion, RegisteredModel, Stage
 from modelreg.errors import (
@@ -30,6 +29,7 @@ from modelreg.store.sql.tables import (
     registered_model_tags,
     registered_models,
 )
+from modelreg.store.sql.upsert import upsert
 
 _rm = registered_models
 _mv = model_versions
@@ -77,12 +77,6 @@ class SqlRegistryTransaction:
 
     def _execute(self, statement: sa.Executable) -> sa.CursorResult[Any]:
         return self.connection.execute(statement)
-
-    def _upsert(self, table: sa.Table, values: dict[str, Any], keys: Sequence[str]) -> None:
-        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(table).values(**values)
-        updates = {name: insert.excluded[name] for name in values if name not in keys}
-        self._execute(insert.on_conflict_do_update(index_elements=list(keys), set_=updates))
 
     # -- registered models ---------------------------------------------------------------
 
@@ -140,7 +134,7 @@ class SqlRegistryTransaction:
     def set_model_tag(self, model_id: int, key: str, value: str) -> None:
         """Create or overwrite a registered-model tag."""
         values = {"model_id": model_id, "key": key, "value": value}
-        self._upsert(registered_model_tags, values, ("model_id", "key"))
+        upsert(self.connection, registered_model_tags, values, ("model_id", "key"))
 
     def delete_model_tag(self, model_id: int, key: str) -> None:
         """Remove a registered-model tag, if present."""
@@ -152,7 +146,7 @@ class SqlRegistryTransaction:
     ) -> Page:
         """One page of registered models matching ``search``, after the row ``after``."""
         sort = filters.order_columns(order, filters.REGISTERED_MODEL_COLUMNS, _rm.c.id)
-        query = sa.select(_rm).where(*filters.registered_model_conditions(search))
+        query = sa.select(_rm).where(*filters.REGISTERED_MODELS.conditions(search))
         if after is not None:
             query = query.where(filters.after_condition(sort, after))
         query = query.order_by(*filters.order_clauses(sort)).limit(limit + 1)
@@ -241,7 +235,7 @@ class SqlRegistryTransaction:
         """Create or overwrite a model-version tag."""
         version_id = self._version_id(name, model_id, version)
         values = {"version_id": version_id, "key": key, "value": value}
-        self._upsert(model_version_tags, values, ("version_id", "key"))
+        upsert(self.connection, model_version_tags, values, ("version_id", "key"))
 
     def delete_version_tag(self, name: str, model_id: int, version: int, key: str) -> None:
         """Remove a model-version tag, if present."""
@@ -261,7 +255,7 @@ class SqlRegistryTransaction:
         query = (
             sa.select(*hydrate.VERSION_COLUMNS)
             .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
-            .where(*filters.model_version_conditions(search))
+            .where(*filters.MODEL_VERSIONS.conditions(search))
         )
         if after is not None:
             query = query.where(filters.after_condition(sort, after))
@@ -274,7 +268,7 @@ class SqlRegistryTransaction:
     def set_alias(self, model_id: int, alias: str, version: int) -> None:
         """Point ``alias`` at ``version``, moving it from any other version."""
         values = {"model_id": model_id, "alias": alias, "version": version}
-        self._upsert(registered_model_aliases, values, ("model_id", "alias"))
+        upsert(self.connection, registered_model_aliases, values, ("model_id", "alias"))
 
     def delete_alias(self, model_id: int, alias: str) -> None:
         """Remove an alias, if present."""

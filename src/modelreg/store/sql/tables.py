@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.sql.schema import SchemaItem
 
 metadata = sa.MetaData(
     naming_convention={
@@ -102,4 +103,172 @@ registered_model_aliases = sa.Table(
         name="fk_registered_model_aliases_version",
     ),
     sa.Index("ix_registered_model_aliases_version", "model_id", "version"),
+)
+
+# -- tracking-lite ---------------------------------------------------------------------------
+
+experiments = sa.Table(
+    "experiments",
+    metadata,
+    sa.Column("experiment_id", sa.Integer, primary_key=True),
+    sa.Column("name", Name, nullable=False, unique=True),
+    sa.Column("artifact_location", sa.Text, nullable=False),
+    sa.Column("lifecycle_stage", sa.String(20), nullable=False),
+    sa.Column("creation_time", Millis, nullable=False),
+    sa.Column("last_update_time", Millis, nullable=False),
+)
+
+experiment_tags = sa.Table(
+    "experiment_tags",
+    metadata,
+    sa.Column(
+        "experiment_id",
+        sa.Integer,
+        sa.ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("key", Key, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("run_id", sa.String(32), primary_key=True),
+    sa.Column(
+        "experiment_id",
+        sa.Integer,
+        sa.ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", sa.String(250), nullable=False),
+    sa.Column("user_id", sa.String(256)),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("start_time", Millis, nullable=False),
+    sa.Column("end_time", Millis),
+    sa.Column("artifact_uri", sa.Text, nullable=False),
+    sa.Column("lifecycle_stage", sa.String(20), nullable=False),
+    sa.Index("ix_runs_experiment_start", "experiment_id", "start_time"),
+)
+
+
+def _run_child(name: str, *items: SchemaItem) -> sa.Table:
+    """A table of per-run records keyed by the run (params, tags, metrics)."""
+    run_id = sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey("runs.run_id", ondelete="CASCADE"), nullable=False
+    )
+    return sa.Table(name, metadata, run_id, *items)
+
+
+params = _run_child(
+    "params",
+    sa.Column("key", Key, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("run_id", "key"),
+)
+
+run_tags = _run_child(
+    "run_tags",
+    sa.Column("key", Key, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("run_id", "key"),
+)
+
+# Every logged value; NaN is kept as is_nan with a NULL value (SQLite cannot store NaN).
+metrics = _run_child(
+    "metrics",
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", Key, nullable=False),
+    sa.Column("value", sa.Double),
+    sa.Column("is_nan", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("timestamp", Millis, nullable=False),
+    sa.Column("step", sa.BigInteger, nullable=False),
+    sa.Index("ix_metrics_run_key_step", "run_id", "key", "step", "timestamp"),
+)
+
+# The value at the highest (step, timestamp) per metric, kept in step with `metrics`.
+latest_metrics = _run_child(
+    "latest_metrics",
+    sa.Column("key", Key, nullable=False),
+    sa.Column("value", sa.Double),
+    sa.Column("is_nan", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("timestamp", Millis, nullable=False),
+    sa.Column("step", sa.BigInteger, nullable=False),
+    sa.PrimaryKeyConstraint("run_id", "key"),
+)
+
+# -- logged models (MLflow 3) ----------------------------------------------------------------
+
+logged_models = sa.Table(
+    "logged_models",
+    metadata,
+    sa.Column("model_id", sa.String(34), primary_key=True),  # m-<32 hex>
+    sa.Column(
+        "experiment_id",
+        sa.Integer,
+        sa.ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", sa.String(250), nullable=False),
+    # Not a foreign key: the model outlives the run that logged it.
+    sa.Column("source_run_id", sa.String(32)),
+    sa.Column("model_type", sa.String(500)),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("status_message", sa.Text),
+    sa.Column("artifact_location", sa.Text, nullable=False),
+    sa.Column("creation_time", Millis, nullable=False),
+    sa.Column("last_updated_time", Millis, nullable=False),
+    sa.Index("ix_logged_models_experiment_creation", "experiment_id", "creation_time"),
+    sa.Index("ix_logged_models_source_run_name", "source_run_id", "name"),
+)
+
+
+def _logged_model_child(name: str, *items: SchemaItem) -> sa.Table:
+    """A table of per-logged-model records (params, tags, metrics, run outputs)."""
+    model_id = sa.Column(
+        "model_id",
+        sa.String(34),
+        sa.ForeignKey("logged_models.model_id", ondelete="CASCADE"),
+        nullable=False,
+    )
+    return sa.Table(name, metadata, model_id, *items)
+
+
+logged_model_params = _logged_model_child(
+    "logged_model_params",
+    sa.Column("key", Key, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("model_id", "key"),
+)
+
+logged_model_tags = _logged_model_child(
+    "logged_model_tags",
+    sa.Column("key", Key, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("model_id", "key"),
+)
+
+# Metric values linked to a model (logged with a model_id); NaN is kept as is_nan.
+logged_model_metrics = _logged_model_child(
+    "logged_model_metrics",
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", Key, nullable=False),
+    sa.Column("value", sa.Double),
+    sa.Column("is_nan", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("timestamp", Millis, nullable=False),
+    sa.Column("step", sa.BigInteger, nullable=False),
+    sa.Column("run_id", sa.String(32)),
+    sa.Column("dataset_name", sa.String(500)),
+    sa.Column("dataset_digest", sa.String(36)),
+    sa.Index("ix_logged_model_metrics_model_key", "model_id", "key"),
+)
+
+# The models a run produced (MLflow's run outputs).
+logged_model_outputs = _logged_model_child(
+    "logged_model_outputs",
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey("runs.run_id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("step", sa.BigInteger, nullable=False),
+    sa.PrimaryKeyConstraint("run_id", "model_id"),
 )

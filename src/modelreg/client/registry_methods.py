@@ -1,43 +1,17 @@
-"""``modelreg.Client``: the registry API with MlflowClient's method names and arguments.
-
-Example::
-
-    from modelreg import Client
-
-    client = Client()                       # ./modelreg-data, or $MODELREG_TRACKING_URI
-    client.create_registered_model("Unicorn")
-    client.create_model_version("Unicorn", source="runs:/abc/model", run_id="abc")
-    client.transition_model_version_stage("Unicorn", 1, "Production")
-"""
+"""The registry half of ``modelreg.Client``: MlflowClient's registered-model and version methods."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from modelreg.config import Settings
 from modelreg.entities import ModelVersion, PagedList, RegisteredModel
-from modelreg.registry import open_registry
-from modelreg.service import RegistryService
+from modelreg.operations import Backend
 
 
-class Client:
-    """A client of one registry; every method mirrors MlflowClient's.
+class RegistryMethods:
+    """Registered models, versions, stages, tags and aliases (MlflowClient's names)."""
 
-    Args:
-        tracking_uri: ``sqlite:///path``, ``postgresql://host/db`` or a folder. Defaults to
-            ``$MODELREG_TRACKING_URI``, else the embedded store in ``./modelreg-data/``.
-    """
-
-    def __init__(self, tracking_uri: str | None = None) -> None:
-        self.tracking_uri = Settings.resolve(tracking_uri).tracking_uri
-        self._registry: RegistryService = open_registry(self.tracking_uri)
-
-    def __repr__(self) -> str:
-        return f"Client(tracking_uri={self.tracking_uri!r})"
-
-    def close(self) -> None:
-        """Release the client's database connections."""
-        self._registry.store.close()
+    _backend: Backend
 
     # -- registered models ---------------------------------------------------------------
 
@@ -45,23 +19,23 @@ class Client:
         self, name: str, tags: dict[str, str] | None = None, description: str | None = None
     ) -> RegisteredModel:
         """Create a registered model, e.g. ``client.create_registered_model("Unicorn")``."""
-        return self._registry.create_registered_model(name, tags, description)
+        return self._backend.registry.create_registered_model(name, tags, description)
 
     def get_registered_model(self, name: str) -> RegisteredModel:
         """The model with its tags, aliases and ``latest_versions`` (one per stage)."""
-        return self._registry.get_registered_model(name)
+        return self._backend.registry.get_registered_model(name)
 
     def rename_registered_model(self, name: str, new_name: str) -> RegisteredModel:
         """Rename a model, e.g. ``client.rename_registered_model("Unicorn", "Pegasus")``."""
-        return self._registry.rename_registered_model(name, new_name)
+        return self._backend.registry.rename_registered_model(name, new_name)
 
     def update_registered_model(self, name: str, description: str | None = None) -> RegisteredModel:
         """Replace a model's description, e.g. ``update_registered_model("Unicorn", "v2")``."""
-        return self._registry.update_registered_model(name, description)
+        return self._backend.registry.update_registered_model(name, description)
 
     def delete_registered_model(self, name: str) -> None:
         """Delete a model with all its versions, tags and aliases."""
-        self._registry.delete_registered_model(name)
+        self._backend.registry.delete_registered_model(name)
 
     def search_registered_models(
         self,
@@ -74,17 +48,17 @@ class Client:
 
         The result is a list with a ``.token`` for the next page (None on the last page).
         """
-        return self._registry.search_registered_models(
+        return self._backend.registry.search_registered_models(
             filter_string, max_results, order_by, page_token
         )
 
     def set_registered_model_tag(self, name: str, key: str, value: str) -> None:
         """Set a tag, e.g. ``set_registered_model_tag("Unicorn", "team", "growth")``."""
-        self._registry.set_registered_model_tag(name, key, value)
+        self._backend.registry.set_registered_model_tag(name, key, value)
 
     def delete_registered_model_tag(self, name: str, key: str) -> None:
         """Remove a tag from a registered model."""
-        self._registry.delete_registered_model_tag(name, key)
+        self._backend.registry.delete_registered_model_tag(name, key)
 
     # -- model versions ------------------------------------------------------------------
 
@@ -97,24 +71,27 @@ class Client:
         run_link: str | None = None,
         description: str | None = None,
     ) -> ModelVersion:
-        """Add the next version, e.g. ``create_model_version("Unicorn", "runs:/abc/model")``."""
-        return self._registry.create_model_version(
+        """Add the next version, e.g. ``create_model_version("Unicorn", "runs:/abc/model")``.
+
+        A model folder (``runs:/``, ``models:/`` or local) is copied into the registry.
+        """
+        return self._backend.registration.create_model_version(
             name, source, run_id, tags, run_link, description
         )
 
     def get_model_version(self, name: str, version: int | str) -> ModelVersion:
         """One version, e.g. ``get_model_version("Unicorn", 3)``."""
-        return self._registry.get_model_version(name, version)
+        return self._backend.registry.get_model_version(name, version)
 
     def update_model_version(
         self, name: str, version: int | str, description: str | None = None
     ) -> ModelVersion:
         """Replace a version's description."""
-        return self._registry.update_model_version(name, version, description)
+        return self._backend.registry.update_model_version(name, version, description)
 
     def delete_model_version(self, name: str, version: int | str) -> None:
         """Delete a version; its number is never reused."""
-        self._registry.delete_model_version(name, version)
+        self._backend.registry.delete_model_version(name, version)
 
     def search_model_versions(
         self,
@@ -124,7 +101,7 @@ class Client:
         page_token: str | None = None,
     ) -> PagedList[ModelVersion]:
         """Search versions, e.g. ``search_model_versions("name = 'Unicorn'")``."""
-        return self._registry.search_model_versions(
+        return self._backend.registry.search_model_versions(
             filter_string, max_results, order_by, page_token
         )
 
@@ -132,7 +109,7 @@ class Client:
         self, name: str, stages: Sequence[str] | None = None
     ) -> list[ModelVersion]:
         """The highest version per stage, e.g. ``get_latest_versions("Unicorn", ["Staging"])``."""
-        return self._registry.get_latest_versions(name, stages)
+        return self._backend.registry.get_latest_versions(name, stages)
 
     def transition_model_version_stage(
         self,
@@ -143,34 +120,34 @@ class Client:
     ) -> ModelVersion:
         """Move a version to a stage, e.g. ``transition_model_version_stage("Unicorn", 3,
         "Production", archive_existing_versions=True)``."""
-        return self._registry.transition_model_version_stage(
+        return self._backend.registry.transition_model_version_stage(
             name, version, stage, archive_existing_versions
         )
 
     def set_model_version_tag(self, name: str, version: int | str, key: str, value: str) -> None:
         """Set a tag on a version, e.g. ``set_model_version_tag("Unicorn", 3, "ok", "yes")``."""
-        self._registry.set_model_version_tag(name, version, key, value)
+        self._backend.registry.set_model_version_tag(name, version, key, value)
 
     def delete_model_version_tag(self, name: str, version: int | str, key: str) -> None:
         """Remove a tag from a version."""
-        self._registry.delete_model_version_tag(name, version, key)
+        self._backend.registry.delete_model_version_tag(name, version, key)
 
     def get_model_version_download_uri(self, name: str, version: int | str) -> str:
         """Where the version's files can be downloaded from."""
-        return self._registry.get_model_version_download_uri(name, version)
+        return self._backend.registry.get_model_version_download_uri(name, version)
 
     # -- aliases -------------------------------------------------------------------------
 
     def set_registered_model_alias(self, name: str, alias: str, version: int | str) -> None:
         """Point an alias at a version, e.g. ``set_registered_model_alias("Unicorn",
         "champion", 3)``."""
-        self._registry.set_registered_model_alias(name, alias, version)
+        self._backend.registry.set_registered_model_alias(name, alias, version)
 
     def delete_registered_model_alias(self, name: str, alias: str) -> None:
         """Remove an alias."""
-        self._registry.delete_registered_model_alias(name, alias)
+        self._backend.registry.delete_registered_model_alias(name, alias)
 
     def get_model_version_by_alias(self, name: str, alias: str) -> ModelVersion:
         """The version an alias points at, e.g. ``get_model_version_by_alias("Unicorn",
         "champion")``."""
-        return self._registry.get_model_version_by_alias(name, alias)
+        return self._backend.registry.get_model_version_by_alias(name, alias)

@@ -1,25 +1,18 @@
-"""The registry's entities: registered models, model versions, stages, statuses and pages.
-
-Frozen dataclasses with no I/O; stores build them, every door renders them.
-"""
+"""Registry entities: registered models, model versions, their stages and statuses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, TypeVar
 
 from modelreg.errors import InvalidStage
 
 __all__ = [
     "ModelVersion",
     "ModelVersionStatus",
-    "PagedList",
     "RegisteredModel",
     "Stage",
 ]
-
-T = TypeVar("T")
 
 
 class Stage(StrEnum):
@@ -96,14 +89,3 @@ class RegisteredModel:
     latest_versions: list[ModelVersion] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, int] = field(default_factory=dict)
-
-
-class PagedList(list[T], Generic[T]):
-    """One page of search results; ``token`` fetches the next page (None on the last)."""
-
-    def __init__(self, items: list[T], token: str | None) -> None:
-        super().__init__(items)
-        self.token = token
-
-    def __repr__(self) -> str:
-        return f"PagedList({list.__repr__(self)}, token={self.token!r})"

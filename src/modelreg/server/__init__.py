@@ -1,0 +1,5 @@
+"""The registry server: MLflow's REST API, the artifact proxy, and (later) the web UI."""
+
+from modelreg.server.app import create_app
+
+__all__ = ["create_app"]

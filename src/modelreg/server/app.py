@@ -1,0 +1,66 @@
+"""``create_app(settings)``: the registry server, built explicitly from its route groups."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from modelreg.__about__ import __version__
+from modelreg.backend import LocalBackend, open_local_backend
+from modelreg.config import Settings
+from modelreg.errors import ExperimentAlreadyExists, ModelRegistryError
+from modelreg.server import artifacts_proxy, errors, mlflow_compat
+from modelreg.server.artifact_uris import ArtifactUris
+from modelreg.server.responses import JSONResponse
+
+
+def create_app(settings: Settings, *, backend: LocalBackend | None = None) -> FastAPI:
+    """The server for ``settings``; ``backend`` lets tests share one already open."""
+    owned = backend is None
+    services = backend if backend is not None else open_local_backend(settings, local_sources=False)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # MLflow's client starts runs in experiment "0" unless told otherwise: create it.
+        with contextlib.suppress(ExperimentAlreadyExists):  # another worker was first
+            services.tracking.default_experiment_id()
+        try:
+            yield
+        finally:
+            if owned:
+                services.close()
+
+    app = FastAPI(
+        title="modelreg",
+        version=__version__,
+        description="A model registry with MLflow's REST API.",
+        lifespan=lifespan,
+        default_response_class=JSONResponse,
+    )
+    app.state.settings = settings
+    app.state.backend = services
+    app.state.artifact_uris = ArtifactUris(settings.artifact_root)
+    app.add_exception_handler(ModelRegistryError, errors.registry_error)
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(HTTPException, errors.http_error)
+    app.add_exception_handler(Exception, errors.unexpected_error)
+    app.include_router(mlflow_compat.router())
+    app.include_router(artifacts_proxy.router())
+
+    @app.get("/health", tags=["operations"])
+    def health() -> Response:
+        """Liveness: the process answers."""
+        return Response("OK", media_type="text/plain")
+
+    @app.get("/version", tags=["operations"])
+    def version() -> Response:
+        """The server's version."""
+        return Response(__version__, media_type="text/plain")
+
+    return app

@@ -1,0 +1,46 @@
+"""Artifact locations as clients see them: ``mlflow-artifacts:/<path>`` under the server's root.
+
+The server keeps real locations (``file:///srv/artifacts/1/<run>/artifacts``, ``s3://...``)
+in its database and shows clients the proxied form, which the client maps to
+``/api/2.0/mlflow-artifacts/artifacts/<path>`` on this server.
+"""
+
+from __future__ import annotations
+
+from modelreg.artifacts import ArtifactStore, artifact_store_for
+
+SCHEME = "mlflow-artifacts:"
+
+
+class ArtifactUris:
+    """Translate between stored locations under ``artifact_root`` and proxied URIs.
+
+    ``store`` is the artifact store rooted there, which the artifact proxy serves.
+    """
+
+    def __init__(self, artifact_root: str) -> None:
+        self.store: ArtifactStore = artifact_store_for(artifact_root)
+        self.root_uri = self.store.uri("").rstrip("/")
+        # Locations are stored as the tracking service builds them: under the root as
+        # configured (perhaps a relative path), or under its URI.
+        self._prefixes = tuple(
+            dict.fromkeys(
+                (self.root_uri, self.root_uri.removeprefix("file://"), artifact_root.rstrip("/"))
+            )
+        )
+
+    def public_uri(self, location: str) -> str:
+        """``mlflow-artifacts:/<path>`` for a location under the root; others unchanged."""
+        for prefix in self._prefixes:
+            if location == prefix:
+                return f"{SCHEME}/"
+            if location.startswith(prefix + "/"):
+                return f"{SCHEME}/{location[len(prefix) + 1 :]}"
+        return location
+
+    def location(self, uri: str) -> str:
+        """The stored location of a ``mlflow-artifacts:/<path>`` URI; others unchanged."""
+        if uri.startswith(SCHEME):
+            path = uri[len(SCHEME) :].lstrip("/")
+            return f"{self.root_uri}/{path}" if path else self.root_uri
+        return uri

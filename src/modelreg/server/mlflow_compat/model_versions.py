@@ -1,0 +1,133 @@
+"""``/model-versions/*``: create, read, update, delete, search, stages, tags, download URI."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from modelreg.entities import ModelVersion
+from modelreg.server.dependencies import ArtifactProxy, Registration, Registry
+from modelreg.server.mlflow_compat.registered_models import Tag
+from modelreg.server.responses import JSONResponse, empty
+from modelreg.wire import model_version_to_wire, tags_from_wire
+
+router = APIRouter(tags=["model versions"])
+
+
+class CreateModelVersion(BaseModel):
+    name: str
+    source: str = ""
+    run_id: str | None = None
+    tags: list[Tag] = Field(default_factory=list)
+    run_link: str | None = None
+    description: str | None = None
+    model_id: str | None = None
+
+
+class VersionRef(BaseModel):
+    name: str
+    version: str
+
+
+class UpdateModelVersion(VersionRef):
+    description: str | None = None
+
+
+class TransitionStage(VersionRef):
+    stage: str
+    archive_existing_versions: bool = False
+
+
+class SetVersionTag(VersionRef):
+    key: str
+    value: str = ""
+
+
+class DeleteVersionTag(VersionRef):
+    key: str
+
+
+def _version(version: ModelVersion) -> Response:
+    return JSONResponse({"model_version": model_version_to_wire(version)})
+
+
+@router.post("/model-versions/create")
+def create(body: CreateModelVersion, registration: Registration) -> Response:
+    """Add the next version of a registered model; a model folder source is copied."""
+    tags = tags_from_wire([tag.model_dump() for tag in body.tags])
+    return _version(
+        registration.create_model_version(
+            body.name, body.source, body.run_id, tags, body.run_link, body.description
+        )
+    )
+
+
+@router.get("/model-versions/get")
+def get(name: str, version: str, registry: Registry) -> Response:
+    """One model version."""
+    return _version(registry.get_model_version(name, version))
+
+
+@router.patch("/model-versions/update")
+def update(body: UpdateModelVersion, registry: Registry) -> Response:
+    """Replace a version's description."""
+    return _version(registry.update_model_version(body.name, body.version, body.description))
+
+
+@router.delete("/model-versions/delete")
+def delete(body: VersionRef, registry: Registry) -> Response:
+    """Delete a model version."""
+    registry.delete_model_version(body.name, body.version)
+    return empty()
+
+
+@router.get("/model-versions/search")
+def search(
+    registry: Registry,
+    filter: str | None = None,
+    max_results: int | None = None,
+    order_by: Annotated[list[str] | None, Query()] = None,
+    page_token: str | None = None,
+) -> Response:
+    """Model versions matching a filter, one page at a time."""
+    page = registry.search_model_versions(filter, max_results, order_by, page_token)
+    body: dict[str, object] = {}
+    if page:
+        body["model_versions"] = [model_version_to_wire(version) for version in page]
+    if page.token:
+        body["next_page_token"] = page.token
+    return JSONResponse(body)
+
+
+@router.post("/model-versions/transition-stage")
+def transition_stage(body: TransitionStage, registry: Registry) -> Response:
+    """Move a version to a stage, optionally archiving the versions already there."""
+    return _version(
+        registry.transition_model_version_stage(
+            body.name, body.version, body.stage, body.archive_existing_versions
+        )
+    )
+
+
+@router.post("/model-versions/set-tag")
+def set_tag(body: SetVersionTag, registry: Registry) -> Response:
+    """Set a tag on a version."""
+    registry.set_model_version_tag(body.name, body.version, body.key, body.value)
+    return empty()
+
+
+@router.delete("/model-versions/delete-tag")
+def delete_tag(body: DeleteVersionTag, registry: Registry) -> Response:
+    """Remove a tag from a version."""
+    registry.delete_model_version_tag(body.name, body.version, body.key)
+    return empty()
+
+
+@router.get("/model-versions/get-download-uri")
+def download_uri(name: str, version: str, registry: Registry, proxy: ArtifactProxy) -> Response:
+    """Where the version's files can be downloaded (through the artifact proxy)."""
+    uri = registry.get_model_version_download_uri(name, version)
+    return JSONResponse({"artifact_uri": proxy.public_uri(uri)})

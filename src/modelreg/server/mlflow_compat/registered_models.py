@@ -1,0 +1,179 @@
+"""``/registered-models/*``: create, read, rename, update, delete, search, tags, aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from modelreg.entities import RegisteredModel
+from modelreg.server.dependencies import Registry
+from modelreg.server.responses import JSONResponse, empty
+from modelreg.wire import model_version_to_wire, registered_model_to_wire, tags_from_wire
+
+router = APIRouter(tags=["registered models"])
+
+
+class Tag(BaseModel):
+    """A ``{"key", "value"}`` pair."""
+
+    key: str
+    value: str = ""
+
+
+class CreateRegisteredModel(BaseModel):
+    name: str
+    tags: list[Tag] = Field(default_factory=list)
+    description: str | None = None
+
+
+class Name(BaseModel):
+    name: str
+
+
+class Rename(BaseModel):
+    name: str
+    new_name: str
+
+
+class Update(BaseModel):
+    name: str
+    description: str | None = None
+
+
+class SetTag(BaseModel):
+    name: str
+    key: str
+    value: str = ""
+
+
+class DeleteTag(BaseModel):
+    name: str
+    key: str
+
+
+class LatestVersions(BaseModel):
+    name: str
+    stages: list[str] = Field(default_factory=list)
+
+
+class SetAlias(BaseModel):
+    name: str
+    alias: str
+    version: str
+
+
+class DeleteAlias(BaseModel):
+    name: str
+    alias: str
+
+
+def _model(model: RegisteredModel) -> Response:
+    return JSONResponse({"registered_model": registered_model_to_wire(model)})
+
+
+@router.post("/registered-models/create")
+def create(body: CreateRegisteredModel, registry: Registry) -> Response:
+    """Create a registered model."""
+    tags = tags_from_wire([tag.model_dump() for tag in body.tags])
+    return _model(registry.create_registered_model(body.name, tags, body.description))
+
+
+@router.get("/registered-models/get")
+def get(name: str, registry: Registry) -> Response:
+    """A registered model with its latest versions, tags and aliases."""
+    return _model(registry.get_registered_model(name))
+
+
+@router.post("/registered-models/rename")
+def rename(body: Rename, registry: Registry) -> Response:
+    """Rename a registered model."""
+    return _model(registry.rename_registered_model(body.name, body.new_name))
+
+
+@router.patch("/registered-models/update")
+def update(body: Update, registry: Registry) -> Response:
+    """Replace a registered model's description."""
+    return _model(registry.update_registered_model(body.name, body.description))
+
+
+@router.delete("/registered-models/delete")
+def delete(body: Name, registry: Registry) -> Response:
+    """Delete a registered model with all its versions."""
+    registry.delete_registered_model(body.name)
+    return empty()
+
+
+@router.get("/registered-models/search")
+def search(
+    registry: Registry,
+    filter: str | None = None,
+    max_results: int | None = None,
+    order_by: Annotated[list[str] | None, Query()] = None,
+    page_token: str | None = None,
+) -> Response:
+    """Registered models matching a filter, one page at a time."""
+    page = registry.search_registered_models(filter, max_results, order_by, page_token)
+    body: dict[str, object] = {}
+    if page:
+        body["registered_models"] = [registered_model_to_wire(model) for model in page]
+    if page.token:
+        body["next_page_token"] = page.token
+    return JSONResponse(body)
+
+
+@router.post("/registered-models/set-tag")
+def set_tag(body: SetTag, registry: Registry) -> Response:
+    """Set a tag on a registered model."""
+    registry.set_registered_model_tag(body.name, body.key, body.value)
+    return empty()
+
+
+@router.delete("/registered-models/delete-tag")
+def delete_tag(body: DeleteTag, registry: Registry) -> Response:
+    """Remove a tag from a registered model."""
+    registry.delete_registered_model_tag(body.name, body.key)
+    return empty()
+
+
+def _latest(registry: Registry, name: str, stages: list[str]) -> Response:
+    versions = registry.get_latest_versions(name, stages or None)
+    body = {"model_versions": [model_version_to_wire(v) for v in versions]} if versions else {}
+    return JSONResponse(body)
+
+
+@router.post("/registered-models/get-latest-versions")
+def latest_versions(body: LatestVersions, registry: Registry) -> Response:
+    """The highest version in each requested stage (all stages when none)."""
+    return _latest(registry, body.name, body.stages)
+
+
+@router.get("/registered-models/get-latest-versions", include_in_schema=False)
+def latest_versions_get(
+    name: str, registry: Registry, stages: Annotated[list[str] | None, Query()] = None
+) -> Response:
+    """The same as the POST form, with query parameters (MLflow's server accepts both)."""
+    return _latest(registry, name, stages or [])
+
+
+@router.post("/registered-models/alias")
+def set_alias(body: SetAlias, registry: Registry) -> Response:
+    """Point an alias at a version."""
+    registry.set_registered_model_alias(body.name, body.alias, body.version)
+    return empty()
+
+
+@router.delete("/registered-models/alias")
+def delete_alias(body: DeleteAlias, registry: Registry) -> Response:
+    """Remove an alias."""
+    registry.delete_registered_model_alias(body.name, body.alias)
+    return empty()
+
+
+@router.get("/registered-models/alias")
+def get_by_alias(name: str, alias: str, registry: Registry) -> Response:
+    """The version an alias points at."""
+    version = registry.get_model_version_by_alias(name, alias)
+    return JSONResponse({"model_version": model_version_to_wire(version)})
