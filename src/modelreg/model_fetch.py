@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelreg.artifacts import ArtifactStore, LocalArtifactStore, normalize
-from modelreg.entities import ModelVersion
-from modelreg.errors import ResourceNotFound
+from modelreg.entities import ModelVersion, ModelVersionStatus
+from modelreg.errors import InvalidParameterValue, ResourceNotFound
 from modelreg.models.checksums import CHECKSUMS_FILE_NAME, verify_checksums
+from modelreg.operations import RegistryOperations
+from modelreg.uris import ModelsUri
 
 MLMODEL = "MLmodel"
 
@@ -30,6 +32,31 @@ class ModelLocation:
     path: str
     run_id: str | None = None
     version: ModelVersion | None = None
+
+
+def resolve_version(registry: RegistryOperations, uri: ModelsUri) -> ModelVersion:
+    """The version a ``models:/`` URI names: by number, alias, stage (the highest version in
+    it) or ``latest`` (the highest version of all)."""
+    if uri.version is not None:
+        return registry.get_model_version(uri.name, uri.version)
+    if uri.alias is not None:
+        return registry.get_model_version_by_alias(uri.name, uri.alias)
+    stages = [uri.stage.value] if uri.stage is not None else None
+    versions = registry.get_latest_versions(uri.name, stages)
+    if not versions:
+        where = f"in stage '{uri.stage.value}'" if uri.stage is not None else "at all"
+        raise ResourceNotFound(f"Registered model '{uri.name}' has no versions {where}.")
+    return max(versions, key=lambda version: version.version)
+
+
+def require_ready(version: ModelVersion) -> None:
+    """Raise unless the version's files were registered completely."""
+    if version.status != ModelVersionStatus.READY:
+        raise InvalidParameterValue(
+            f"Model version {version.name}/{version.version} is {version.status.value}: "
+            "only READY versions can be loaded."
+            + (f" {version.status_message}" if version.status_message else "")
+        )
 
 
 def require_model(location: ModelLocation, model_uri: str) -> None:

@@ -15,16 +15,21 @@ from urllib.parse import urlsplit
 
 from modelreg import validation
 from modelreg.artifacts import artifact_store_for
-from modelreg.entities import ModelVersion, ModelVersionStatus
-from modelreg.errors import InvalidParameterValue, RegisteredModelAlreadyExists, ResourceNotFound
-from modelreg.model_fetch import ModelLocation, fetch_model, require_model
+from modelreg.entities import ModelVersion
+from modelreg.errors import InvalidParameterValue, RegisteredModelAlreadyExists
+from modelreg.model_fetch import (
+    ModelLocation,
+    fetch_model,
+    require_model,
+    require_ready,
+    resolve_version,
+)
 from modelreg.remote.artifacts import SCHEME, ProxyArtifactStore
 from modelreg.remote.registry import RemoteRegistry
 from modelreg.remote.tracking import RemoteTracking
 from modelreg.uris import (
     MODELS_SCHEME,
     RUNS_SCHEME,
-    ModelsUri,
     parse_models_uri,
     parse_runs_uri,
     scheme_of,
@@ -41,29 +46,12 @@ class RemoteRegistration:
         self.tracking = tracking
         self.cache_dir = cache_dir
 
-    def version_for(self, uri: ModelsUri) -> ModelVersion:
-        """The version a ``models:/`` URI names."""
-        if uri.version is not None:
-            return self.registry.get_model_version(uri.name, uri.version)
-        if uri.alias is not None:
-            return self.registry.get_model_version_by_alias(uri.name, uri.alias)
-        stages = [uri.stage.value] if uri.stage is not None else None
-        versions = self.registry.get_latest_versions(uri.name, stages)
-        if not versions:
-            where = f"in stage '{uri.stage.value}'" if uri.stage is not None else "at all"
-            raise ResourceNotFound(f"Registered model '{uri.name}' has no versions {where}.")
-        return max(versions, key=lambda version: version.version)
-
     def locate(self, model_uri: str) -> ModelLocation:
         """Where the files of ``model_uri`` are, seen from this client."""
         scheme = scheme_of(model_uri)
         if scheme == MODELS_SCHEME:
-            version = self.version_for(parse_models_uri(model_uri))
-            if version.status != ModelVersionStatus.READY:
-                raise InvalidParameterValue(
-                    f"Model version {version.name}/{version.version} is "
-                    f"{version.status.value}: only READY versions can be loaded."
-                )
+            version = resolve_version(self.registry, parse_models_uri(model_uri))
+            require_ready(version)
             uri = self.registry.get_model_version_download_uri(version.name, version.version)
             return ModelLocation(self.tracking.store_for(uri), "", version.run_id, version)
         if scheme == RUNS_SCHEME:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import posixpath
-import tempfile
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
-from modelreg.artifacts import ArtifactStore, FileInfo, artifact_store_for
+from modelreg.artifacts import ArtifactStore, artifact_store_for
+from modelreg.artifacts.run_artifacts import RunArtifacts
 from modelreg.clock import system_clock
 from modelreg.entities import Experiment, Metric, PagedList, Run, RunInfo, RunStatus, ViewType
 from modelreg.errors import ExperimentNotFound
@@ -30,7 +28,7 @@ def _pairs(items: Iterable[Any]) -> list[dict[str, str]]:
     return [{"key": key, "value": str(value)} for key, value in pairs]
 
 
-class RemoteTracking:
+class RemoteTracking(RunArtifacts):
     """The tracking operations on a modelreg (or MLflow) server."""
 
     def __init__(self, rest: RestClient) -> None:
@@ -251,22 +249,3 @@ class RemoteTracking:
 
     def _artifacts(self, run_id: str) -> ArtifactStore:
         return self.store_for(self.get_run(run_id).info.artifact_uri)
-
-    def log_artifact(self, run_id: str, local_path: str, artifact_path: str | None = None) -> None:
-        """Upload a local file into the run's artifacts."""
-        name = Path(local_path).name
-        target = posixpath.join(artifact_path, name) if artifact_path else name
-        self._artifacts(run_id).put_file(target, local_path)
-
-    def log_artifacts(self, run_id: str, local_dir: str, artifact_path: str | None = None) -> None:
-        """Upload a local folder into the run's artifacts."""
-        self._artifacts(run_id).put_dir(artifact_path or "", local_dir)
-
-    def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
-        """The files and folders directly under ``path`` in the run's artifacts."""
-        return self._artifacts(run_id).list(path or "")
-
-    def download_artifacts(self, run_id: str, path: str = "", dst_path: str | None = None) -> str:
-        """Download a run's artifact file or folder; returns its local path."""
-        destination = Path(dst_path or tempfile.mkdtemp(prefix="modelreg-artifacts-"))
-        return str(self._artifacts(run_id).download(path, destination))

@@ -25,8 +25,8 @@ from modelreg.entities.logged_models import (
     ModelOutput,
 )
 from modelreg.errors import InvalidParameterValue, ResourceNotFound
-from modelreg.search import OrderKey, SearchSpec, parse_filter, parse_order_by
-from modelreg.search.page_token import decode_page_token, encode_page_token, query_fingerprint
+from modelreg.search import OrderKey, SearchSpec
+from modelreg.search.paging import offset_page
 from modelreg.service.tracking import TrackingService
 from modelreg.store.sql.logged_models_store import SqlLoggedModelStore, SqlLoggedModelTransaction
 
@@ -198,19 +198,18 @@ class LoggedModelService:
         if not experiment_ids:
             raise validation.missing("experiment_ids")
         ids = [self._experiment_id(value) for value in experiment_ids]
-        spec = LOGGED_MODELS
-        limit = validation.max_results(
-            max_results, default=spec.default_max_results, limit=spec.max_results_limit
-        )
-        search = parse_filter(filter_string, spec)
-        order = parse_order_by(order_by, spec)
-        fingerprint = query_fingerprint(spec.entity, search, order, ids)
-        after = decode_page_token(page_token, fingerprint)
-        offset = int(after[0]) if after else 0
         with self.store.read() as tx:
-            models, more = tx.search_models(ids, search, order, offset, limit)
-        token = encode_page_token([offset + limit], fingerprint) if more else None
-        return PagedList(models, token)
+            return offset_page(
+                LOGGED_MODELS,
+                lambda search, order, offset, limit: tx.search_models(
+                    ids, search, order, offset, limit
+                ),
+                filter_string,
+                max_results,
+                order_by,
+                page_token,
+                ids,
+            )
 
     @staticmethod
     def _experiment_id(value: object) -> int:

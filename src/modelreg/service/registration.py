@@ -25,7 +25,14 @@ from modelreg.errors import (
     RegisteredModelAlreadyExists,
     ResourceNotFound,
 )
-from modelreg.model_fetch import MLMODEL, ModelLocation, fetch_model, require_model
+from modelreg.model_fetch import (
+    MLMODEL,
+    ModelLocation,
+    fetch_model,
+    require_model,
+    require_ready,
+    resolve_version,
+)
 from modelreg.models.checksums import CHECKSUMS_FILE_NAME, verify_checksums, write_checksums
 from modelreg.service.logged_models import LoggedModelService
 from modelreg.service.registry import RegistryService
@@ -33,7 +40,6 @@ from modelreg.service.tracking import TrackingService
 from modelreg.uris import (
     MODELS_SCHEME,
     RUNS_SCHEME,
-    ModelsUri,
     parse_models_uri,
     parse_runs_uri,
     scheme_of,
@@ -75,19 +81,6 @@ class RegistrationService:
 
     # -- resolution ----------------------------------------------------------------------
 
-    def version_for(self, uri: ModelsUri) -> ModelVersion:
-        """The version a ``models:/`` URI names (by number, stage, alias or latest)."""
-        if uri.version is not None:
-            return self.registry.get_model_version(uri.name, uri.version)
-        if uri.alias is not None:
-            return self.registry.get_model_version_by_alias(uri.name, uri.alias)
-        stages = [uri.stage.value] if uri.stage is not None else None
-        versions = self.registry.get_latest_versions(uri.name, stages)
-        if not versions:
-            where = f"in stage '{uri.stage.value}'" if uri.stage is not None else "at all"
-            raise ResourceNotFound(f"Registered model '{uri.name}' has no versions {where}.")
-        return max(versions, key=lambda version: version.version)
-
     def locate(self, model_uri: str) -> ModelLocation:
         """Where the files of ``model_uri`` are (a models:/, runs:/, s3://, file: URI or path)."""
         scheme = scheme_of(model_uri)
@@ -97,13 +90,8 @@ class RegistrationService:
             store = artifact_store_for(logged.artifact_location)
             return ModelLocation(store, "", logged.source_run_id)
         if scheme == MODELS_SCHEME:
-            version = self.version_for(parse_models_uri(model_uri))
-            if version.status != ModelVersionStatus.READY:
-                raise InvalidParameterValue(
-                    f"Model version {version.name}/{version.version} is "
-                    f"{version.status.value}: only READY versions can be loaded."
-                    + (f" {version.status_message}" if version.status_message else "")
-                )
+            version = resolve_version(self.registry, parse_models_uri(model_uri))
+            require_ready(version)
             uri = version.storage_location or version.source
             if scheme_of(uri) in (MODELS_SCHEME, RUNS_SCHEME):
                 return self.locate(uri)

@@ -7,8 +7,7 @@ and paging. The store only persists; the doors (Client, server, CLI) only transl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from modelreg import validation
 from modelreg.clock import Clock, system_clock
@@ -17,15 +16,9 @@ from modelreg.errors import AliasNotFound, InvalidParameterValue
 from modelreg.search import (
     MODEL_VERSIONS,
     REGISTERED_MODELS,
-    SearchSpec,
-    decode_page_token,
-    encode_page_token,
-    parse_filter,
-    parse_order_by,
 )
-from modelreg.search.page_token import query_fingerprint
+from modelreg.search.paging import keyset_page
 from modelreg.store.sql import SqlRegistryStore
-from modelreg.store.sql.registry_store import Page
 
 _ARCHIVABLE_TARGETS = (Stage.STAGING, Stage.PRODUCTION)
 
@@ -107,7 +100,7 @@ class RegistryService:
     ) -> PagedList[RegisteredModel]:
         """Registered models matching a filter such as ``name LIKE 'Uni%'``, one page at a time."""
         with self.store.read() as tx:
-            return _search(
+            return keyset_page(
                 REGISTERED_MODELS,
                 tx.search_models,
                 filter_string,
@@ -222,7 +215,7 @@ class RegistryService:
     ) -> PagedList[ModelVersion]:
         """Model versions matching a filter such as ``name = 'Unicorn' AND version_number > 2``."""
         with self.store.read() as tx:
-            return _search(
+            return keyset_page(
                 MODEL_VERSIONS,
                 tx.search_versions,
                 filter_string,
@@ -303,26 +296,6 @@ class RegistryService:
             if number is None:
                 raise AliasNotFound(name, alias)
             return tx.get_version(name, model_id, number)
-
-
-def _search(
-    spec: SearchSpec,
-    run: Callable[..., Page],
-    filter_string: str | None,
-    max_results: int | None,
-    order_by: Sequence[str] | None,
-    page_token: str | None,
-) -> PagedList[Any]:
-    limit = validation.max_results(
-        max_results, default=spec.default_max_results, limit=spec.max_results_limit
-    )
-    search = parse_filter(filter_string, spec)
-    order = parse_order_by(order_by, spec)
-    fingerprint = query_fingerprint(spec.entity, search, order)
-    after = decode_page_token(page_token, fingerprint)
-    items, last = run(search, order, after, limit)
-    token = None if last is None else encode_page_token(last, fingerprint)
-    return PagedList(items, token)
 
 
 __all__ = ["RegistryService"]

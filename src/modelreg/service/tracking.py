@@ -10,14 +10,13 @@ from __future__ import annotations
 import math
 import posixpath
 import secrets
-import tempfile
 import uuid
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from modelreg import validation
-from modelreg.artifacts import ArtifactStore, FileInfo, artifact_store_for
+from modelreg.artifacts import ArtifactStore, artifact_store_for
+from modelreg.artifacts.run_artifacts import RunArtifacts
 from modelreg.clock import Clock, system_clock
 from modelreg.entities import (
     Experiment,
@@ -30,8 +29,8 @@ from modelreg.entities import (
     ViewType,
 )
 from modelreg.errors import InvalidParameterValue
-from modelreg.search import EXPERIMENTS, RUNS, SearchSpec, parse_filter, parse_order_by
-from modelreg.search.page_token import decode_page_token, encode_page_token, query_fingerprint
+from modelreg.search import EXPERIMENTS, RUNS
+from modelreg.search.paging import offset_page
 from modelreg.store.sql.tracking_store import SqlTrackingStore, SqlTrackingTransaction
 
 DEFAULT_EXPERIMENT_ID = 0
@@ -63,7 +62,7 @@ def _key_value(item: Any) -> tuple[str, Any]:
     return item.key, item.value
 
 
-class TrackingService:
+class TrackingService(RunArtifacts):
     """Experiments and runs, with MlflowClient's names and semantics."""
 
     def __init__(
@@ -136,7 +135,7 @@ class TrackingService:
         """Experiments matching a filter such as ``name LIKE 'unicorn%'``."""
         stages = ViewType(view_type).stages()
         with self.store.read() as tx:
-            return _offset_page(
+            return offset_page(
                 EXPERIMENTS,
                 lambda search, order, offset, limit: tx.search_experiments(
                     search, order, stages, offset, limit
@@ -390,7 +389,7 @@ class TrackingService:
         ids = [_experiment_id(value) for value in experiment_ids]
         stages = ViewType(run_view_type).stages()
         with self.store.read() as tx:
-            return _offset_page(
+            return offset_page(
                 RUNS,
                 lambda search, order, offset, limit: tx.search_runs(
                     ids, search, order, stages, offset, limit
@@ -406,47 +405,6 @@ class TrackingService:
 
     def _artifacts(self, run_id: str) -> ArtifactStore:
         return artifact_store_for(self.get_run(run_id).info.artifact_uri)
-
-    def log_artifact(self, run_id: str, local_path: str, artifact_path: str | None = None) -> None:
-        """Upload a local file into the run's artifacts (under ``artifact_path``)."""
-        name = Path(local_path).name
-        target = posixpath.join(artifact_path, name) if artifact_path else name
-        self._artifacts(run_id).put_file(target, local_path)
-
-    def log_artifacts(self, run_id: str, local_dir: str, artifact_path: str | None = None) -> None:
-        """Upload every file of a local folder into the run's artifacts."""
-        self._artifacts(run_id).put_dir(artifact_path or "", local_dir)
-
-    def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
-        """The files and folders directly under ``path`` in the run's artifacts."""
-        return self._artifacts(run_id).list(path or "")
-
-    def download_artifacts(self, run_id: str, path: str = "", dst_path: str | None = None) -> str:
-        """Download an artifact file or folder of a run; returns the local path."""
-        destination = Path(dst_path or tempfile.mkdtemp(prefix="modelreg-artifacts-"))
-        return str(self._artifacts(run_id).download(path, destination))
-
-
-def _offset_page(
-    spec: SearchSpec,
-    run: Any,
-    filter_string: str | None,
-    max_results: int | None,
-    order_by: Sequence[str] | None,
-    page_token: str | None,
-    scope: object,
-) -> PagedList[Any]:
-    limit = validation.max_results(
-        max_results, default=spec.default_max_results, limit=spec.max_results_limit
-    )
-    search = parse_filter(filter_string, spec)
-    order = parse_order_by(order_by, spec)
-    fingerprint = query_fingerprint(spec.entity, search, order, scope)
-    after = decode_page_token(page_token, fingerprint)
-    offset = int(after[0]) if after else 0
-    items, more = run(search, order, offset, limit)
-    token = encode_page_token([offset + limit], fingerprint) if more else None
-    return PagedList(items, token)
 
 
 __all__ = ["DEFAULT_EXPERIMENT_NAME", "TrackingService"]
