@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +18,9 @@ from modelreg.server import create_app
 from modelreg.service import RegistrationService, RegistryService, TrackingService
 from modelreg.store.sql import SqlRegistryStore, SqlTrackingStore, create_store_engine
 from modelreg.store.sql.tables import metadata
+from tests.databases import fresh_postgres_database
 
 pytest_plugins = ["tests.fixtures_s3"]
-
-#: The PostgreSQL server the suite runs against (trust auth on this machine and in CI).
-POSTGRES_SERVER = os.environ.get("MODELREG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 
 
 class FakeClock:
@@ -41,19 +37,8 @@ class FakeClock:
 @pytest.fixture(scope="session")
 def postgres_uri() -> Iterator[str]:
     """A PostgreSQL database created for this test run (per xdist worker), dropped after."""
-    name = f"modelreg_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(
-        f"{POSTGRES_SERVER}/postgres".replace("postgresql://", "postgresql+psycopg://"),
-        isolation_level="AUTOCOMMIT",
-    )
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES_SERVER}/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with fresh_postgres_database() as uri:
+        yield uri
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,8 @@ seed workflow (log, register, promote, alias, load) and check that errors carry 
 
 from __future__ import annotations
 
+import contextlib
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -25,7 +22,6 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 from mlflow import MlflowClient
 from mlflow.entities import LoggedModelStatus
 from mlflow.exceptions import MlflowException
@@ -34,7 +30,8 @@ from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from tests.conftest import POSTGRES_SERVER
+from tests.databases import fresh_postgres_database
+from tests.processes import running_server
 
 with warnings.catch_warnings():
     # Importing mlflow.pyfunc makes mlflow warn about type hints of its own classes.
@@ -59,31 +56,6 @@ pytestmark = [
 COLUMNS = ["R&D Spend", "Administration", "Marketing Spend", "State"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.1)
-    raise RuntimeError(f"server did not answer at {url}/health:\n{log.read_text()}")
-
-
-def _postgres_admin() -> sa.Engine:
-    url = f"{POSTGRES_SERVER}/postgres".replace("postgresql://", "postgresql+psycopg://")
-    return sa.create_engine(url, isolation_level="AUTOCOMMIT")
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
@@ -92,37 +64,14 @@ def server(
 ) -> Iterator[str]:
     """The URL of a modelreg server process on an empty store of each kind."""
     folder = tmp_path_factory.mktemp(f"server-{request.param}")
-    database = f"modelreg_compat_{uuid.uuid4().hex[:12]}"
-    if request.param == "sqlite":
-        tracking_uri = f"sqlite:///{folder / 'registry.db'}"
-    else:
-        admin = _postgres_admin()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{database}"')
-        admin.dispose()
-        tracking_uri = f"{POSTGRES_SERVER}/{database}"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = folder / "server.log"
-    command = [sys.executable, "-m", "modelreg.cli.app", "--tracking-uri", tracking_uri]
-    command += ["server", "--port", str(port), "--artifacts-destination", str(folder / "art")]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_healthy(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if request.param == "postgresql":
-            admin = _postgres_admin()
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            admin.dispose()
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            tracking_uri = f"sqlite:///{folder / 'registry.db'}"
+        else:
+            tracking_uri = stack.enter_context(fresh_postgres_database("modelreg_compat"))
+        yield stack.enter_context(
+            running_server(tracking_uri, folder / "art", folder / "server.log")
+        )
 
 
 @pytest.fixture
