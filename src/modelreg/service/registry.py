@@ -50,7 +50,7 @@ class RegistryService:
         """The model with its tags, aliases and latest version in each stage."""
         name = validation.model_name(name)
         with self.store.read() as tx:
-            return tx.get_model(tx.model_id(name))
+            return tx.get_model_by_name(name)
 
     def rename_registered_model(self, name: str, new_name: str) -> RegisteredModel:
         """Rename a model; its versions, tags and aliases keep pointing at it."""

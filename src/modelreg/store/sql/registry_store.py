@@ -37,6 +37,19 @@ _mv = model_versions
 #: A page of results and the sort values of its last row (None when nothing follows).
 Page = tuple[list[Any], list[Any] | None]
 
+# Hot lookups, built once (see hydrate's docstring).
+_MODEL_BY_NAME = sa.select(_rm).where(_rm.c.name == sa.bindparam("name"))
+_MODEL_ID_BY_NAME = sa.select(_rm.c.id).where(_rm.c.name == sa.bindparam("name"))
+_VERSION_ROW = (
+    sa.select(*hydrate.VERSION_COLUMNS)
+    .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
+    .where(_mv.c.model_id == sa.bindparam("model_id"), _mv.c.version == sa.bindparam("version"))
+)
+_ALIAS_VERSION = sa.select(registered_model_aliases.c.version).where(
+    registered_model_aliases.c.model_id == sa.bindparam("model_id"),
+    registered_model_aliases.c.alias == sa.bindparam("alias"),
+)
+
 
 class SqlRegistryStore:
     """Registry persistence over one SQLAlchemy engine (SQLite or PostgreSQL)."""
@@ -82,10 +95,10 @@ class SqlRegistryTransaction:
 
     def model_id(self, name: str, *, lock: bool = False) -> int:
         """The id of the model named ``name``; ``lock`` holds its row until the transaction ends."""
-        query = sa.select(_rm.c.id).where(_rm.c.name == name)
+        query = _MODEL_ID_BY_NAME
         if lock and self.connection.dialect.name == "postgresql":
             query = query.with_for_update()
-        model_id = self._execute(query).scalar()
+        model_id = self.connection.execute(query, {"name": name}).scalar()
         if model_id is None:
             raise RegisteredModelNotFound(name)
         return int(model_id)
@@ -107,6 +120,13 @@ class SqlRegistryTransaction:
         for key, value in tags.items():
             self.set_model_tag(model_id, key, value)
         return model_id
+
+    def get_model_by_name(self, name: str) -> RegisteredModel:
+        """The registered model called ``name``, fully loaded; raises if there is none."""
+        rows = self.connection.execute(_MODEL_BY_NAME, {"name": name}).all()
+        if not rows:
+            raise RegisteredModelNotFound(name)
+        return hydrate.registered_models_for(self.connection, rows)[0]
 
     def get_model(self, model_id: int) -> RegisteredModel:
         """The registered model with its tags, aliases and latest version per stage."""
@@ -184,12 +204,8 @@ class SqlRegistryTransaction:
         )
 
     def _version_row(self, model_id: int, version: int) -> sa.Row[Any] | None:
-        query = (
-            sa.select(*hydrate.VERSION_COLUMNS)
-            .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
-            .where(_mv.c.model_id == model_id, _mv.c.version == version)
-        )
-        return self._execute(query).first()
+        parameters = {"model_id": model_id, "version": version}
+        return self.connection.execute(_VERSION_ROW, parameters).first()
 
     def _version_id(self, name: str, model_id: int, version: int) -> int:
         query = sa.select(_mv.c.id).where(_mv.c.model_id == model_id, _mv.c.version == version)
@@ -277,11 +293,8 @@ class SqlRegistryTransaction:
 
     def alias_version(self, model_id: int, alias: str) -> int | None:
         """The version an alias points at, or None."""
-        table = registered_model_aliases
-        query = sa.select(table.c.version).where(
-            table.c.model_id == model_id, table.c.alias == alias
-        )
-        version = self._execute(query).scalar()
+        parameters = {"model_id": model_id, "alias": alias}
+        version = self.connection.execute(_ALIAS_VERSION, parameters).scalar()
         return None if version is None else int(version)
 
 
