@@ -17,9 +17,11 @@ $(RUNTIME): pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[postgres,sklearn,s3]'
 	touch $@
 
-# Everything, test tools included.
+# Everything, test tools included; the browser tests use Debian's Chromium (Playwright's
+# own browser download cannot work offline).
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[dev,postgres,sklearn,s3]'
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	touch $@ $(RUNTIME)
 
 HOST ?= 127.0.0.1
@@ -41,6 +43,7 @@ unit: $(INSTALLED)
 test: lint typecheck unit
 
 bench: $(INSTALLED)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/registry_store.py
 	$(BIN)/python bench/artifacts_s3_memory.py
 

@@ -1,4 +1,4 @@
-"""The registry server: MLflow's REST API, the artifact proxy, and (later) the web UI."""
+"""The registry server: MLflow's REST API, the artifact proxy, and the web UI."""
 
 from modelreg.server.app import create_app
 
