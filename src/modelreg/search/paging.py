@@ -12,6 +12,7 @@ from typing import Any
 
 from modelreg import validation
 from modelreg.entities import PagedList
+from modelreg.errors import InvalidFilter
 from modelreg.search.ast import Filter, OrderKey
 from modelreg.search.order_by import parse_order_by
 from modelreg.search.page_token import decode_page_token, encode_page_token, query_fingerprint
@@ -24,6 +25,23 @@ KeysetQuery = Callable[
 ]
 #: run(filter, order, offset, limit) -> (items, whether more rows follow)
 OffsetQuery = Callable[[Filter, Sequence[OrderKey], int, int], tuple[list[Any], bool]]
+
+
+_MAX_INT = 2**63 - 1
+
+
+def _scalar(value: object) -> bool:
+    if value is None or isinstance(value, str):
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -_MAX_INT <= value <= _MAX_INT
+    return isinstance(value, float)
+
+
+def _edited_token() -> InvalidFilter:
+    return InvalidFilter("Invalid page_token: it was not issued for this search or was altered.")
 
 
 def _prepare(
@@ -56,6 +74,9 @@ def keyset_page(
     search, order, limit, fingerprint, after = _prepare(
         spec, filter_string, max_results, order_by, page_token, scope
     )
+    # One value per sort key plus the id tie-breaker, each a plain, bounded scalar.
+    if after is not None and (len(after) != len(order) + 1 or not all(map(_scalar, after))):
+        raise _edited_token()
     items, last = run(search, order, after, limit)
     return PagedList(items, None if last is None else encode_page_token(last, fingerprint))
 
@@ -73,6 +94,10 @@ def offset_page(
     search, order, limit, fingerprint, after = _prepare(
         spec, filter_string, max_results, order_by, page_token, scope
     )
-    offset = int(after[0]) if after else 0
+    offset = 0
+    if after is not None:
+        if len(after) != 1 or type(after[0]) is not int or not 0 <= after[0] <= _MAX_INT:
+            raise _edited_token()
+        offset = after[0]
     items, more = run(search, order, offset, limit)
     return PagedList(items, encode_page_token([offset + limit], fingerprint) if more else None)
