@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -153,3 +154,174 @@ def _print_models_page(page: PagedList[RegisteredModel], as_json: bool) -> None:
     else:
         print_rich(models_table(page))
         print_next_page_hint(page.token)
+
+
+# -- serving ------------------------------------------------------------------------------
+
+ModelUriOption = Annotated[
+    list[str],
+    typer.Option(
+        "--model-uri",
+        "-m",
+        metavar="[NAME=]URI",
+        help=(
+            "A model to serve: models:/NAME/STAGE, models:/NAME@ALIAS, models:/NAME/VERSION, "
+            "runs:/RUN_ID/PATH or a folder. Repeat the option to serve several models."
+        ),
+        show_default=False,
+    ),
+]
+
+
+@app.command("serve")
+def serve_models(
+    ctx: typer.Context,
+    model_uri: ModelUriOption,
+    host: Annotated[str, typer.Option("--host", "-h", help="The address to listen on.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", "-p", help="The port to listen on.")] = 5000,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
+    timeout: Annotated[
+        float, typer.Option("--timeout", "-t", min=0.001, help="Seconds a prediction may take.")
+    ] = 60.0,
+    poll_interval: Annotated[
+        float,
+        typer.Option(
+            "--poll-interval",
+            min=0.0,
+            help="Seconds between looks at the registry for a moved stage or alias (0: never).",
+        ),
+    ] = 10.0,
+    max_body_bytes: Annotated[
+        int, typer.Option("--max-body-bytes", min=1, help="Largest request body (else 413).")
+    ] = 64 * 1024 * 1024,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Most rows per request (else 413).")
+    ] = 100_000,
+    canary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--canary",
+            metavar="URI:PERCENT%",
+            help="A challenger answering a share of its model's requests, e.g. "
+            "models:/Unicorn@challenger:10%.",
+        ),
+    ] = None,
+    batching: Annotated[
+        bool,
+        typer.Option(
+            "--batching/--no-batching",
+            help="Predict concurrent requests of a scikit-learn model together.",
+        ),
+    ] = True,
+    log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = False,
+) -> None:
+    """Serve models over HTTP: MLflow's scoring protocol (/invocations), the Open Inference
+    Protocol (/v2/...) and Prometheus metrics (/metrics), following stages and aliases."""
+    import copy
+    import os
+
+    import uvicorn  # the server's stack loads only for this command
+
+    from modelreg.cli.client_session import settings_of
+    from modelreg.cli.errors import exit_on_registry_error
+    from modelreg.serving.loading import RegistryAccess
+    from modelreg.serving.metrics import Metrics
+    from modelreg.serving.served import served_models
+    from modelreg.serving.settings import SERVING_CONFIG_ENV, CanarySpec, ServingSettings
+
+    with exit_on_registry_error():
+        settings = ServingSettings(
+            settings_of(ctx),
+            poll_interval=poll_interval,
+            timeout=timeout,
+            max_body_bytes=max_body_bytes,
+            max_rows=max_rows,
+            batching=batching,
+            # Several workers share the port: each takes requests only once it has loaded.
+            load_before_serving=workers > 1,
+            canaries=tuple(CanarySpec.parse(value) for value in canary or []),
+        )
+        registry = RegistryAccess(settings.registry)
+        try:
+            # Fail now on a typo rather than in every worker: resolve, do not load.
+            for holder in served_models(model_uri, settings, registry, Metrics()).holders():
+                version = holder.source.check()
+                where = f" (version {version.version})" if version is not None else ""
+                typer.echo(f"Serving {holder.name}: {holder.uri}{where}", err=True)
+        finally:
+            registry.close()
+    os.environ[SERVING_CONFIG_ENV] = settings.to_json(model_uri)
+    typer.echo(f"Scoring server on http://{host}:{port}", err=True)
+    # uvicorn's log configuration, plus modelreg's loggers (loads, swaps, model failures).
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["loggers"]["modelreg"] = {
+        "handlers": ["default"],
+        "level": log_level.upper(),
+        "propagate": False,
+    }
+    uvicorn.run(
+        "modelreg.serving.main:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=access_log,
+        log_config=log_config,
+        timeout_graceful_shutdown=30,
+    )
+
+
+@app.command("predict")
+def predict_with_model(
+    ctx: typer.Context,
+    model_uri: Annotated[
+        str,
+        typer.Option(
+            "--model-uri", "-m", help="The model (any URI serve accepts).", show_default=False
+        ),
+    ],
+    input_path: Annotated[
+        Path,
+        typer.Option(
+            "--input-path",
+            "-i",
+            exists=True,
+            dir_okay=False,
+            help="A JSON (MLflow's scoring request), CSV (with a header row) or Parquet file.",
+        ),
+    ],
+    output_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-path", "-o", dir_okay=False, help="Where to write (default: stdout)."
+        ),
+    ] = None,
+    content_type: Annotated[
+        str | None,
+        typer.Option(
+            "--content-type", "-t", help="json, csv or parquet (default: the input's extension)."
+        ),
+    ] = None,
+) -> None:
+    """Predict a file's rows and write {"predictions": [...]}, as the scoring server answers."""
+    from modelreg.cli.client_session import settings_of
+    from modelreg.cli.errors import INPUT_ERROR_EXIT_CODE, exit_on_registry_error
+    from modelreg.serving.errors import ScoringError
+    from modelreg.serving.offline import predict_file
+
+    with exit_on_registry_error():
+        try:
+            body = predict_file(model_uri, input_path, settings_of(ctx), content_type=content_type)
+        except ScoringError as error:
+            typer.echo(f"Error: {error.message} ({error.error_class})", err=True)
+            raise typer.Exit(INPUT_ERROR_EXIT_CODE) from None
+    if output_path is None:
+        typer.echo(body.decode("utf-8"))
+    else:
+        output_path.write_bytes(body + b"\n")
