@@ -108,13 +108,13 @@ def invocation_routes(state: ScoringState) -> list[Route]:
             response = Response(outcome.body, headers=headers, media_type=JSON)
         except ScoringError as error:
             response, error_class = error_response(error, headers), error.error_class
-        state.metrics.request(
+        state.metrics.answered(
             model=label,
             protocol="mlflow",
             status=response.status_code,
-            seconds=time.perf_counter() - started,
-            version=headers.get("X-Model-Version") if headers else None,
-            rows=rows if response.status_code == 200 else 0,
+            started=started,
+            headers=headers,
+            rows=rows,
             error_class=error_class,
         )
         return response

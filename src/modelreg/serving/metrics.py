@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import bisect
 import threading
+import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from modelreg.serving.holder import HolderStatus, ModelHolder
 
@@ -91,6 +92,28 @@ class Metrics:
             if histogram is None:
                 histogram = self._latency[name] = _Histogram(LATENCY_BUCKETS)
             histogram.observe(seconds)
+
+    def answered(
+        self,
+        *,
+        model: str,
+        protocol: str,
+        status: int,
+        started: float,
+        headers: Mapping[str, str] | None,
+        rows: int,
+        error_class: str | None,
+    ) -> None:
+        """Count a finished request from what the handler has at hand (rows only on 200)."""
+        self.request(
+            model=model,
+            protocol=protocol,
+            status=status,
+            seconds=time.perf_counter() - started,
+            version=headers.get("X-Model-Version") if headers else None,
+            rows=rows if status == 200 else 0,
+            error_class=error_class,
+        )
 
     def batch(self, model: str, requests: int) -> None:
         """Count one prediction call and how many requests it answered."""
