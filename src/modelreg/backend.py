@@ -16,6 +16,9 @@ from modelreg.errors import InvalidParameterValue
 from modelreg.operations import Backend
 from modelreg.remote import open_remote_backend
 from modelreg.service import RegistrationService, RegistryService, TrackingService
+from modelreg.service.access import AccessControl
+from modelreg.service.gates import PromotionGate
+from modelreg.service.history import HistoryService
 from modelreg.service.logged_models import LoggedModelService
 from modelreg.store.sql import SqlRegistryStore, SqlTrackingStore, create_store_engine
 
@@ -45,6 +48,11 @@ class LocalBackend:
     registration: RegistrationService
 
     @property
+    def history(self) -> HistoryService:
+        """The models' audit history, point-in-time queries and rollback."""
+        return HistoryService(self.registry)
+
+    @property
     def logged_models(self) -> LoggedModelService:
         """MLflow 3's logged models (the registration resolves ``models:/m-<id>`` with them)."""
         return self.registration.logged_models
@@ -67,14 +75,21 @@ def open_backend(settings: Settings, *, clock: Clock = system_clock) -> Backend:
 
 
 def open_local_backend(
-    settings: Settings, *, clock: Clock = system_clock, local_sources: bool = True
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    local_sources: bool = True,
+    access: AccessControl | None = None,
+    gate: PromotionGate | None = None,
 ) -> LocalBackend:
     """The in-process services for ``settings``, with the database schema migrated.
 
-    ``local_sources=False`` (for a server) stops registrations from copying local folders.
+    ``local_sources=False`` (for a server) stops registrations from copying local folders;
+    ``access`` checks permissions (everyone may do everything when None) and ``gate``
+    approves stage and alias moves.
     """
     engine = create_store_engine(store_uri(settings.tracking_uri))
-    registry = RegistryService(SqlRegistryStore(engine), clock=clock)
+    registry = RegistryService(SqlRegistryStore(engine), clock=clock, access=access, gate=gate)
     tracking = TrackingService(SqlTrackingStore(engine), settings.artifact_root, clock=clock)
     registration = RegistrationService(
         registry, tracking, settings.artifact_root, settings.cache_dir, local_sources=local_sources

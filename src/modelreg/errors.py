@@ -15,6 +15,8 @@
      │    └── ExperimentAlreadyExists
      ├── ResourceConflict                   RESOURCE_CONFLICT
      ├── PermissionDenied                   PERMISSION_DENIED
+     │    └── PolicyViolation               a promotion rule refused a stage or alias move
+     ├── Unauthenticated                    UNAUTHENTICATED
      └── InternalError                      INTERNAL_ERROR
 
 The HTTP status of each code is decided in one place, in the server; remote clients map
@@ -36,12 +38,14 @@ __all__ = [
     "ModelRegistryError",
     "ModelVersionNotFound",
     "PermissionDenied",
+    "PolicyViolation",
     "RegisteredModelAlreadyExists",
     "RegisteredModelNotFound",
     "ResourceAlreadyExists",
     "ResourceConflict",
     "ResourceNotFound",
     "RunNotFound",
+    "Unauthenticated",
 ]
 
 
@@ -164,6 +168,20 @@ class PermissionDenied(ModelRegistryError):
     """The caller may not do this."""
 
     error_code = "PERMISSION_DENIED"
+
+
+class PolicyViolation(PermissionDenied):
+    """A promotion policy refused a stage transition or alias move; ``rule`` names the rule."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(f"Refused by rule '{rule}': {message}")
+        self.rule = rule
+
+
+class Unauthenticated(ModelRegistryError):
+    """No valid credentials were presented where they are required."""
+
+    error_code = "UNAUTHENTICATED"
 
 
 class InternalError(ModelRegistryError):

@@ -235,13 +235,23 @@ def log_artifacts(local_dir: str, artifact_path: str | None = None) -> None:
     client().log_artifacts(_run_id(), local_dir, artifact_path)
 
 
-def register_model(model_uri: str, name: str, tags: dict[str, str] | None = None) -> ModelVersion:
+def register_model(
+    model_uri: str,
+    name: str,
+    tags: dict[str, str] | None = None,
+    *,
+    idempotency_key: str | None = None,
+) -> ModelVersion:
     """Register the model at ``model_uri`` (folder, ``runs:/``, ``s3://``, ``models:/``) as
     the next version of ``name``, creating the registered model when missing.
 
-    Example: ``modelreg.register_model("runs:/<run_id>/model", "Unicorn")``.
+    A retry with the same ``idempotency_key`` (a CI job id, say) returns the version the
+    first attempt registered. Example: ``modelreg.register_model("runs:/<id>/model",
+    "Unicorn")``.
     """
-    return client()._backend.registration.register_model(model_uri, name, tags)
+    return client()._backend.registration.register_model(
+        model_uri, name, tags, idempotency_key=idempotency_key
+    )
 
 
 def download_model(model_uri: str, dst_path: str | None = None) -> Path:

@@ -16,6 +16,8 @@ MAX_SOURCE_LENGTH = 500_000
 
 _TAG_KEY = re.compile(r"^[/\w.\- :]*$")
 _ALIAS = re.compile(r"^[\w\-]*$")
+MAX_IDEMPOTENCY_KEY_LENGTH = 128
+_IDEMPOTENCY_KEY = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_IDEMPOTENCY_KEY_LENGTH}}}")
 _VERSION_ALIAS = re.compile(r"^[vV]\d+$")
 
 
@@ -137,6 +139,18 @@ def source(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise missing("source")
     _check_length("source", value, MAX_SOURCE_LENGTH)
+    return value
+
+
+def idempotency_key(value: object) -> str | None:
+    """Return a valid idempotency key (None or "" means none), else raise."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _IDEMPOTENCY_KEY.fullmatch(value):
+        raise InvalidParameterValue(
+            f"Invalid idempotency key {value!r}: use 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} "
+            "letters, digits, '.', '_', ':' or '-'."
+        )
     return value
 
 

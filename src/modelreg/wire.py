@@ -25,6 +25,7 @@ from modelreg.entities import (
     RunStatus,
     Stage,
 )
+from modelreg.entities.events import Event
 from modelreg.entities.logged_models import (
     LoggedModel,
     LoggedModelMetric,
@@ -317,4 +318,38 @@ def logged_model_from_wire(body: JSON) -> LoggedModel:
             )
             for m in data.get("metrics", [])
         ],
+    )
+
+
+def event_to_wire(event: Event) -> JSON:
+    """An audit event as JSON (every field present; ``event`` is ``entity.action``)."""
+    return {
+        "id": event.id,
+        "timestamp": event.timestamp,
+        "actor": event.actor,
+        "event": event.name,
+        "entity": event.entity,
+        "action": event.action,
+        "name": event.model_name,
+        "version": None if event.version is None else str(event.version),
+        "before": event.before,
+        "after": event.after,
+        "data": event.data,
+    }
+
+
+def event_from_wire(body: JSON) -> Event:
+    """The inverse of :func:`event_to_wire`."""
+    version = body.get("version")
+    return Event(
+        id=int(body["id"]),
+        timestamp=int(body["timestamp"]),
+        actor=body["actor"],
+        entity=body["entity"],
+        action=body["action"],
+        model_name=body["name"],
+        version=None if version is None else int(version),
+        before=body.get("before"),
+        after=body.get("after"),
+        data=body.get("data") or {},
     )

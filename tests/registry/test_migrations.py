@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 
 from modelreg.store.sql import create_store_engine
 from modelreg.store.sql.migrations import current_revision, head_revision, upgrade
-from modelreg.store.sql.tables import metadata
+from modelreg.store.sql.schema import metadata
 
 
 def test_migrated_schema_matches_the_declared_tables(store_uri: str) -> None:

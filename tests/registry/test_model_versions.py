@@ -101,7 +101,9 @@ def test_numbers_are_not_reused_after_deleting_the_latest(unicorn: RegistryServi
 def test_delete_version_removes_it_with_its_aliases(unicorn: RegistryService) -> None:
     unicorn.set_registered_model_alias("Unicorn", "champion", 2)
     unicorn.set_registered_model_alias("Unicorn", "other", 3)
-    unicorn.delete_model_version("Unicorn", 2)
+    with pytest.raises(InvalidParameterValue, match="alias @champion"):
+        unicorn.delete_model_version("Unicorn", 2)
+    unicorn.delete_model_version("Unicorn", 2, force=True)
     with pytest.raises(ModelVersionNotFound):
         unicorn.get_model_version("Unicorn", 2)
     assert unicorn.get_registered_model("Unicorn").aliases == {"other": 3}

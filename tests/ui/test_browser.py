@@ -254,15 +254,20 @@ def test_model_lifecycle_in_the_browser(page: Page, server: Server) -> None:
     expect(rows.first).to_contain_text("@champion → v2")
     shoot(page, "models")
 
-    # The history shows every step that is stored.
+    # The history shows every step, newest first.
     page.goto("/models/Unicorn")
     page.get_by_role("link", name="History").click()
     events = page.locator("ol.timeline li strong")
     expect(events).to_have_text(
         [
-            "Version 2 moved to Production",
-            "Version 1 moved to Archived",
+            "Alias @champion set on version 2",
+            "Version 2 moved from Staging to Production",
+            "Version 1 moved from Production to Archived",
+            "Version 2 moved from None to Staging",
+            "Version 1 moved from None to Production",
+            "Version 2 is READY",
             "Version 2 registered",
+            "Version 1 is READY",
             "Version 1 registered",
             "Model Unicorn created",
         ]

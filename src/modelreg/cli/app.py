@@ -8,6 +8,7 @@ import typer
 
 from modelreg.__about__ import __version__
 from modelreg.cli import db, models, versions
+from modelreg.cli.history import history
 from modelreg.cli.options import TrackingUriOption
 from modelreg.cli.server import server
 from modelreg.config import Settings
@@ -21,6 +22,7 @@ app.add_typer(models.app, name="models")
 app.add_typer(versions.app, name="versions")
 app.add_typer(db.app, name="db")
 app.command("server")(server)
+app.command("history")(history)
 
 
 def _print_version(requested: bool) -> None:

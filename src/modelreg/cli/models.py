@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from modelreg.cli.client_session import open_client
+from modelreg.cli.errors import exit_on_registry_error
 from modelreg.cli.options import (
     DescriptionOption,
     JsonOption,
@@ -28,6 +29,7 @@ from modelreg.cli.output import (
     print_json,
     print_next_page_hint,
     print_rich,
+    version_details,
     versions_table,
 )
 from modelreg.entities import PagedList, RegisteredModel
@@ -139,6 +141,87 @@ def delete_model(
         print_json({"name": name, "deleted": True})
     else:
         typer.echo(f"Deleted registered model {name!r}.")
+
+
+@app.command("register")
+def register_model(
+    ctx: typer.Context,
+    uri: Annotated[
+        str,
+        typer.Option("--uri", help="The model: runs:/ID/model, models:/..., s3://... or a folder."),
+    ],
+    name: Annotated[str, typer.Option("--name", help="The registered model (created if new).")],
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Move the new version to this stage.")
+    ] = None,
+    archive_existing: Annotated[
+        bool,
+        typer.Option("--archive-existing", help="With --stage: archive the versions there."),
+    ] = False,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option("--alias", help="Point this alias at the new version; repeatable."),
+    ] = None,
+    tag: TagOption = None,
+    description: DescriptionOption = None,
+    idempotency_key: Annotated[
+        str | None,
+        typer.Option(
+            "--idempotency-key",
+            help="A key such as the CI job id: a retry with it returns the same version.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Register a model as the next version of NAME, then optionally stage and alias it."""
+    tags = parse_tags(tag)
+    with open_client(ctx) as client:
+        version = client.register_model(
+            uri, name, tags, description=description, idempotency_key=idempotency_key
+        )
+        if stage is not None:
+            version = client.transition_model_version_stage(
+                name, version.version, stage, archive_existing_versions=archive_existing
+            )
+        for each in alias or []:
+            client.set_registered_model_alias(name, each, version.version)
+        if alias:
+            version = client.get_model_version(name, version.version)
+    if as_json:
+        print_json(entity_json(version))
+    else:
+        print_rich(version_details(version))
+
+
+@app.command("copy")
+def copy_model(
+    ctx: typer.Context,
+    model_uri: Annotated[
+        str, typer.Argument(help="The version to copy, e.g. models:/Unicorn/Production.")
+    ],
+    to: Annotated[
+        str,
+        typer.Option("--to", help="The destination registry, e.g. http://prod-registry:5000."),
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", help="The destination model (default: the same).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Copy a version, with its files, signature, tags and lineage, to another registry."""
+    from modelreg.client import Client  # heavy (SQLAlchemy, httpx)
+    from modelreg.registry_copy import copy_model_version
+
+    with open_client(ctx) as source, exit_on_registry_error():
+        destination = Client(to)
+        try:
+            version = copy_model_version(source, model_uri, destination, name)
+        finally:
+            destination.close()
+    if as_json:
+        print_json(entity_json(version))
+    else:
+        typer.echo(f"Copied {model_uri} to {to} as {version.name} version {version.version}.")
 
 
 def _print_model(model: RegisteredModel, as_json: bool) -> None:

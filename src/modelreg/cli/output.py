@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from modelreg.entities import ModelVersion, PagedList, RegisteredModel
+from modelreg.entities.events import Event
 
 # -- JSON ----------------------------------------------------------------------------------
 
@@ -23,7 +24,7 @@ def _plain_fields(fields: list[tuple[str, Any]]) -> dict[str, Any]:
     return {key: value.value if isinstance(value, Enum) else value for key, value in fields}
 
 
-def entity_json(entity: RegisteredModel | ModelVersion) -> dict[str, Any]:
+def entity_json(entity: RegisteredModel | ModelVersion | Event) -> dict[str, Any]:
     """The entity as a JSON object: its dataclass fields, stages and statuses as strings."""
     return dataclasses.asdict(entity, dict_factory=_plain_fields)
 
@@ -137,6 +138,43 @@ def version_details(version: ModelVersion) -> Table:
     table.add_row("Created", timestamp(version.creation_timestamp))
     table.add_row("Last updated", timestamp(version.last_updated_timestamp))
     return table
+
+
+def events_table(events: Sequence[Event]) -> Table:
+    """One row per recorded change: when, who, what, on which version, before → after."""
+    table = Table()
+    table.add_column("Time", no_wrap=True)
+    table.add_column("Actor", overflow="fold")
+    table.add_column("Event", no_wrap=True)
+    table.add_column("Version", justify="right", no_wrap=True)
+    table.add_column("Change", overflow="fold")
+    for event in events:
+        table.add_row(
+            timestamp(event.timestamp),
+            Text(event.actor),
+            event.name,
+            "" if event.version is None else str(event.version),
+            Text(change_summary(event)),
+        )
+    return table
+
+
+def change_summary(event: Event) -> str:
+    """A short ``before → after`` line for an event (its subject first, for tags/aliases)."""
+    subject = event.data.get("alias") or event.data.get("key")
+    parts = [f"@{subject}" if "alias" in event.data else str(subject)] if subject else []
+    before, after = event.before or {}, event.after or {}
+    for field in sorted((set(before) | set(after)) - {"tags", "storage_location"}):
+        old, new = before.get(field), after.get(field)
+        if old == new:
+            continue
+        if field in before and field in after:
+            parts.append(f"{field}: {old} → {new}")
+        elif field in after:
+            parts.append(f"{field}: {new}")
+        else:
+            parts.append(f"{field} was {old}")
+    return ", ".join(parts)
 
 
 def print_next_page_hint(token: str | None) -> None:

@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 from modelreg.backend import open_backend
+from modelreg.client.history_methods import HistoryMethods
 from modelreg.client.registry_methods import RegistryMethods
 from modelreg.client.tracking_methods import TrackingMethods
 from modelreg.config import Settings
@@ -21,7 +22,7 @@ from modelreg.operations import Backend
 __all__ = ["Client"]
 
 
-class Client(RegistryMethods, TrackingMethods):
+class Client(RegistryMethods, TrackingMethods, HistoryMethods):
     """A client of one registry; every method mirrors MlflowClient's.
 
     Args:

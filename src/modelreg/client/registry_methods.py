@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from modelreg.entities import ModelVersion, PagedList, RegisteredModel
 from modelreg.operations import Backend
@@ -70,13 +71,17 @@ class RegistryMethods:
         tags: dict[str, str] | None = None,
         run_link: str | None = None,
         description: str | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> ModelVersion:
         """Add the next version, e.g. ``create_model_version("Unicorn", "runs:/abc/model")``.
 
-        A model folder (``runs:/``, ``models:/`` or local) is copied into the registry.
+        A model folder (``runs:/``, ``models:/`` or local) is copied into the registry. A
+        retried call with the same ``idempotency_key`` (e.g. a CI job id) returns the
+        version the first call created instead of adding another.
         """
         return self._backend.registration.create_model_version(
-            name, source, run_id, tags, run_link, description
+            name, source, run_id, tags, run_link, description, idempotency_key=idempotency_key
         )
 
     def get_model_version(self, name: str, version: int | str) -> ModelVersion:
@@ -89,9 +94,17 @@ class RegistryMethods:
         """Replace a version's description."""
         return self._backend.registry.update_model_version(name, version, description)
 
-    def delete_model_version(self, name: str, version: int | str) -> None:
-        """Delete a version; its number is never reused."""
-        self._backend.registry.delete_model_version(name, version)
+    def delete_model_version(self, name: str, version: int | str, *, force: bool = False) -> None:
+        """Delete a version; its number is never reused.
+
+        A version in Staging or Production or holding an alias is only deleted with
+        ``force``. Deleted versions can be restored until the trash is purged.
+        """
+        self._backend.registry.delete_model_version(name, version, force=force)
+
+    def restore_model_version(self, name: str, version: int | str) -> ModelVersion:
+        """Bring back a deleted version, e.g. ``restore_model_version("Unicorn", 3)``."""
+        return self._backend.registry.restore_model_version(name, version)
 
     def search_model_versions(
         self,
@@ -117,11 +130,25 @@ class RegistryMethods:
         version: int | str,
         stage: str,
         archive_existing_versions: bool = False,
+        *,
+        expected_version: int | str | None = None,
+        force: bool = False,
     ) -> ModelVersion:
         """Move a version to a stage, e.g. ``transition_model_version_stage("Unicorn", 3,
-        "Production", archive_existing_versions=True)``."""
+        "Production", archive_existing_versions=True)``.
+
+        Args:
+            expected_version: refuse with ResourceConflict unless this version is the latest
+                in ``stage`` now (``0``: the stage is empty): a compare-and-set for automation.
+            force: override the promotion rules a manager may override.
+        """
         return self._backend.registry.transition_model_version_stage(
-            name, version, stage, archive_existing_versions
+            name,
+            version,
+            stage,
+            archive_existing_versions,
+            expected_version=expected_version,
+            force=force,
         )
 
     def set_model_version_tag(self, name: str, version: int | str, key: str, value: str) -> None:
@@ -136,12 +163,51 @@ class RegistryMethods:
         """Where the version's files can be downloaded from."""
         return self._backend.registry.get_model_version_download_uri(name, version)
 
+    def register_model(
+        self,
+        model_uri: str,
+        name: str,
+        tags: dict[str, str] | None = None,
+        *,
+        description: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> ModelVersion:
+        """Register the model at ``model_uri`` as the next version of ``name`` (created when
+        missing), e.g. ``register_model("runs:/<run_id>/model", "Unicorn")``.
+
+        A retry with the same ``idempotency_key`` returns the version the first call made.
+        """
+        return self._backend.registration.register_model(
+            model_uri, name, tags, description=description, idempotency_key=idempotency_key
+        )
+
+    def download_model(self, model_uri: str, dst_path: str | None = None) -> Path:
+        """A local folder with the files of a model, e.g.
+        ``download_model("models:/Unicorn/Production", "out/")`` (checksums verified)."""
+        return self._backend.registration.download_model(model_uri, dst_path)
+
     # -- aliases -------------------------------------------------------------------------
 
-    def set_registered_model_alias(self, name: str, alias: str, version: int | str) -> None:
+    def set_registered_model_alias(
+        self,
+        name: str,
+        alias: str,
+        version: int | str,
+        *,
+        expected_version: int | str | None = None,
+        force: bool = False,
+    ) -> None:
         """Point an alias at a version, e.g. ``set_registered_model_alias("Unicorn",
-        "champion", 3)``."""
-        self._backend.registry.set_registered_model_alias(name, alias, version)
+        "champion", 3)``.
+
+        Args:
+            expected_version: refuse with ResourceConflict unless the alias points at this
+                version now (``0``: it is not set), e.g. ``expected_version=6``.
+            force: override the promotion rules a manager may override.
+        """
+        self._backend.registry.set_registered_model_alias(
+            name, alias, version, expected_version=expected_version, force=force
+        )
 
     def delete_registered_model_alias(self, name: str, alias: str) -> None:
         """Remove an alias."""

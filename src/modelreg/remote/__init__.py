@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from modelreg.config import Settings
+from modelreg.remote.history import RemoteHistory
 from modelreg.remote.http import RestClient, Session
 from modelreg.remote.registration import RemoteRegistration
 from modelreg.remote.registry import RemoteRegistry
@@ -20,6 +21,7 @@ class RemoteBackend:
     registry: RemoteRegistry
     tracking: RemoteTracking
     registration: RemoteRegistration
+    history: RemoteHistory
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -32,5 +34,8 @@ def open_remote_backend(settings: Settings, *, session: Session | None = None) -
     registry = RemoteRegistry(rest)
     tracking = RemoteTracking(rest)
     return RemoteBackend(
-        registry, tracking, RemoteRegistration(registry, tracking, settings.cache_dir)
+        registry,
+        tracking,
+        RemoteRegistration(registry, tracking, settings.cache_dir),
+        RemoteHistory(rest),
     )

@@ -15,6 +15,8 @@ from modelreg.remote.errors import error_from_body
 logger = logging.getLogger(__name__)
 
 API = "/api/2.0/mlflow"
+#: modelreg's own endpoints (history, rollback, ...): pass ``f"{OWN_API}/<endpoint>"``.
+OWN_API = "/api/2.0/modelreg"
 #: Responses worth retrying on an idempotent request: the server may be restarting.
 _RETRY_STATUSES = frozenset({502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE"})
@@ -91,10 +93,11 @@ class RestClient:
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Call ``/api/2.0/mlflow/<endpoint>`` and return the JSON body."""
+        """Call ``/api/2.0/mlflow/<endpoint>`` (or an absolute path) and return the JSON body."""
         if params is not None:
             params = {key: value for key, value in params.items() if value is not None}
-        response = self.request(method, f"{API}/{endpoint}", params=params, json=json)
+        path = endpoint if endpoint.startswith("/") else f"{API}/{endpoint}"
+        response = self.request(method, path, params=params, json=json)
         body: dict[str, Any] = response.json() if response.content else {}
         return body
 

@@ -9,6 +9,7 @@ registry endpoints; the files come through the proxy into the local cache.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -80,9 +81,13 @@ class RemoteRegistration:
         tags: dict[str, str] | None = None,
         run_link: str | None = None,
         description: str | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> ModelVersion:
         """MlflowClient's create_model_version; the server copies model folders it can reach."""
-        return self.registry.create_model_version(name, source, run_id, tags, run_link, description)
+        return self.registry.create_model_version(
+            name, source, run_id, tags, run_link, description, idempotency_key=idempotency_key
+        )
 
     def register_model(
         self,
@@ -91,6 +96,7 @@ class RemoteRegistration:
         tags: dict[str, str] | None = None,
         *,
         description: str | None = None,
+        idempotency_key: str | None = None,
     ) -> ModelVersion:
         """Register ``model_uri`` as the next version of ``name`` (created when missing)."""
         name = validation.model_name(name)
@@ -100,14 +106,30 @@ class RemoteRegistration:
             self.registry.create_registered_model(name)
         if scheme_of(model_uri) not in ("", "file:"):
             return self.create_model_version(
-                name, model_uri, location.run_id, tags, description=description
+                name,
+                model_uri,
+                location.run_id,
+                tags,
+                description=description,
+                idempotency_key=idempotency_key,
             )
         uploads = ProxyArtifactStore(self.registry.rest, UPLOADS)
-        folder = uuid.uuid4().hex
+        # A retry with the same key uploads to the same place, so the server sees the same
+        # source and returns the version the first attempt registered.
+        folder = (
+            hashlib.sha256(f"{name}\0{idempotency_key}".encode()).hexdigest()[:32]
+            if idempotency_key
+            else uuid.uuid4().hex
+        )
         uploads.put_dir(folder, _local_path(model_uri))
         try:
             return self.create_model_version(
-                name, uploads.uri(folder), None, tags, description=description
+                name,
+                uploads.uri(folder),
+                None,
+                tags,
+                description=description,
+                idempotency_key=idempotency_key,
             )
         finally:
             uploads.delete(folder)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from modelreg.entities import ModelVersion, PagedList, RegisteredModel
-from modelreg.remote.http import RestClient
+from modelreg.remote.http import OWN_API, RestClient
 from modelreg.wire import (
     model_version_from_wire,
     registered_model_from_wire,
@@ -20,6 +20,10 @@ def _model(body: dict[str, Any]) -> RegisteredModel:
 
 def _version(body: dict[str, Any]) -> ModelVersion:
     return model_version_from_wire(body["model_version"])
+
+
+def _optional_str(value: int | str | None) -> str | None:
+    return None if value is None else str(value)
 
 
 class RemoteRegistry:
@@ -93,6 +97,8 @@ class RemoteRegistry:
         tags: dict[str, str] | None = None,
         run_link: str | None = None,
         description: str | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> ModelVersion:
         """Add the next version of a model; the server copies model folders it can reach."""
         return _version(
@@ -104,6 +110,7 @@ class RemoteRegistry:
                 tags=tags_to_wire(tags or {}),
                 run_link=run_link,
                 description=description,
+                idempotency_key=idempotency_key,
             )
         )
 
@@ -121,9 +128,17 @@ class RemoteRegistry:
             )
         )
 
-    def delete_model_version(self, name: str, version: int | str) -> None:
-        """Delete a model version."""
-        self.rest.delete("model-versions/delete", name=name, version=str(version))
+    def delete_model_version(self, name: str, version: int | str, *, force: bool = False) -> None:
+        """Delete a model version (``force`` for one in a stage or holding an alias)."""
+        self.rest.delete(
+            "model-versions/delete", name=name, version=str(version), force=force or None
+        )
+
+    def restore_model_version(self, name: str, version: int | str) -> ModelVersion:
+        """Bring back a deleted version."""
+        return _version(
+            self.rest.post(f"{OWN_API}/model-versions/restore", name=name, version=str(version))
+        )
 
     def set_model_version_tag(self, name: str, version: int | str, key: str, value: str) -> None:
         """Set a tag on a version."""
@@ -170,8 +185,11 @@ class RemoteRegistry:
         version: int | str,
         stage: str,
         archive_existing_versions: bool = False,
+        *,
+        expected_version: int | str | None = None,
+        force: bool = False,
     ) -> ModelVersion:
-        """Move a version to a stage."""
+        """Move a version to a stage (a compare-and-set with ``expected_version``)."""
         return _version(
             self.rest.post(
                 "model-versions/transition-stage",
@@ -179,6 +197,8 @@ class RemoteRegistry:
                 version=str(version),
                 stage=stage,
                 archive_existing_versions=archive_existing_versions,
+                expected_version=_optional_str(expected_version),
+                force=force or None,
             )
         )
 
@@ -187,9 +207,24 @@ class RemoteRegistry:
         body = self.rest.get("model-versions/get-download-uri", name=name, version=str(version))
         return str(body["artifact_uri"])
 
-    def set_registered_model_alias(self, name: str, alias: str, version: int | str) -> None:
-        """Point an alias at a version."""
-        self.rest.post("registered-models/alias", name=name, alias=alias, version=str(version))
+    def set_registered_model_alias(
+        self,
+        name: str,
+        alias: str,
+        version: int | str,
+        *,
+        expected_version: int | str | None = None,
+        force: bool = False,
+    ) -> None:
+        """Point an alias at a version (a compare-and-set with ``expected_version``)."""
+        self.rest.post(
+            "registered-models/alias",
+            name=name,
+            alias=alias,
+            version=str(version),
+            expected_version=_optional_str(expected_version),
+            force=force or None,
+        )
 
     def delete_registered_model_alias(self, name: str, alias: str) -> None:
         """Remove an alias."""

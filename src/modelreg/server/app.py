@@ -15,7 +15,8 @@ from modelreg.__about__ import __version__
 from modelreg.backend import LocalBackend, open_local_backend
 from modelreg.config import Settings
 from modelreg.errors import ExperimentAlreadyExists, ModelRegistryError
-from modelreg.server import artifacts_proxy, errors, mlflow_compat, ui
+from modelreg.server import api, artifacts_proxy, errors, mlflow_compat, ui
+from modelreg.server.api import history as api_history
 from modelreg.server.artifact_uris import ArtifactUris
 from modelreg.server.responses import JSONResponse
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings, *, backend: LocalBackend | None = None) -> Fa
     app.add_exception_handler(Exception, errors.unexpected_error)
     app.include_router(mlflow_compat.router())
     app.include_router(artifacts_proxy.router())
+    app.include_router(api_history.router, prefix=api.PREFIX)
     app.include_router(ui.router())
 
     @app.get("/health", tags=["operations"])

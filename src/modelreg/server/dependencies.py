@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from modelreg.backend import LocalBackend
 from modelreg.server.artifact_uris import ArtifactUris
 from modelreg.service import RegistrationService, RegistryService, TrackingService
+from modelreg.service.history import HistoryService
 from modelreg.service.logged_models import LoggedModelService
 
 
@@ -30,6 +31,10 @@ def _registration(request: Request) -> RegistrationService:
     return backend(request).registration
 
 
+def _history(request: Request) -> HistoryService:
+    return backend(request).history
+
+
 def _logged_models(request: Request) -> LoggedModelService:
     return backend(request).logged_models
 
@@ -42,5 +47,6 @@ def _proxy(request: Request) -> ArtifactUris:
 Registry = Annotated[RegistryService, Depends(_registry)]
 Tracking = Annotated[TrackingService, Depends(_tracking)]
 Registration = Annotated[RegistrationService, Depends(_registration)]
+History = Annotated[HistoryService, Depends(_history)]
 LoggedModels = Annotated[LoggedModelService, Depends(_logged_models)]
 ArtifactProxy = Annotated[ArtifactUris, Depends(_proxy)]

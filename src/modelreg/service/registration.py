@@ -131,11 +131,13 @@ class RegistrationService:
         tags: dict[str, str] | None = None,
         *,
         description: str | None = None,
+        idempotency_key: str | None = None,
     ) -> ModelVersion:
         """Register the model at ``model_uri`` as the next version of ``name``.
 
         Creates the registered model when missing. Accepts a local folder, ``file://``,
-        ``s3://``, ``runs:/<run_id>/<path>`` and ``models:/`` URIs.
+        ``s3://``, ``runs:/<run_id>/<path>`` and ``models:/`` URIs. A retry with the same
+        ``idempotency_key`` returns the version the first attempt created.
         """
         name = validation.model_name(name)
         tags = validation.tags(tags)
@@ -144,14 +146,36 @@ class RegistrationService:
         source = _source(model_uri)
         with contextlib.suppress(RegisteredModelAlreadyExists):
             self.registry.create_registered_model(name)
+        return self._register(name, source, location, idempotency_key, tags, description)
+
+    def _register(
+        self,
+        name: str,
+        source: str,
+        location: ModelLocation,
+        idempotency_key: str | None,
+        tags: dict[str, str] | None,
+        description: str | None,
+        run_id: str | None = None,
+        run_link: str | None = None,
+    ) -> ModelVersion:
+        """Create a PENDING version and copy its files, unless the key names a done one."""
+        if idempotency_key:
+            done = self.registry.get_model_version_by_idempotency_key(name, idempotency_key)
+            if done is not None:
+                return done
         version = self.registry.create_model_version(
             name,
             source,
-            run_id=location.run_id,
-            tags=tags,
-            description=description,
+            run_id or location.run_id,
+            tags,
+            run_link,
+            description,
             status=ModelVersionStatus.PENDING_REGISTRATION,
+            idempotency_key=idempotency_key,
         )
+        if version.status != ModelVersionStatus.PENDING_REGISTRATION:
+            return version  # a concurrent retry registered it first
         return self._copy_files(version, location)
 
     def create_model_version(
@@ -162,6 +186,8 @@ class RegistrationService:
         tags: dict[str, str] | None = None,
         run_link: str | None = None,
         description: str | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> ModelVersion:
         """MlflowClient's create_model_version: a version of an existing model.
 
@@ -173,18 +199,24 @@ class RegistrationService:
         location = self._copyable(source)
         if location is None:
             return self.registry.create_model_version(
-                name, source, run_id, tags, run_link, description
+                name,
+                source,
+                run_id,
+                tags,
+                run_link,
+                description,
+                idempotency_key=idempotency_key,
             )
-        version = self.registry.create_model_version(
+        return self._register(
             name,
             _source(source),
-            run_id or location.run_id,
+            location,
+            idempotency_key,
             tags,
-            run_link,
             description,
-            status=ModelVersionStatus.PENDING_REGISTRATION,
+            run_id=run_id,
+            run_link=run_link,
         )
-        return self._copy_files(version, location)
 
     def _copyable(self, source: str) -> ModelLocation | None:
         """The location of ``source`` if it is a model folder the registry can copy."""
@@ -230,6 +262,21 @@ class RegistrationService:
             ModelVersionStatus.READY,
             storage_location=storage.uri(folder),
         )
+
+    def collect_deleted_versions(self, deleted_before: int) -> int:
+        """Forget versions deleted before ``deleted_before`` (ms) and delete their files.
+
+        Files outside the registry's own storage (a recorded source) are never touched.
+        Returns how many folders were deleted.
+        """
+        storage = artifact_store_for(self.storage_root)
+        prefix = storage.uri().rstrip("/") + "/"
+        collected = 0
+        for location in self.registry.purge_deleted_versions(deleted_before):
+            if location.startswith(prefix) and storage.exists(location[len(prefix) :]):
+                storage.delete(location[len(prefix) :])
+                collected += 1
+        return collected
 
 
 def _source(model_uri: str) -> str:

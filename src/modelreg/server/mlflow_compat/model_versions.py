@@ -25,11 +25,16 @@ class CreateModelVersion(BaseModel):
     run_link: str | None = None
     description: str | None = None
     model_id: str | None = None
+    idempotency_key: str | None = None
 
 
 class VersionRef(BaseModel):
     name: str
     version: str
+
+
+class DeleteModelVersion(VersionRef):
+    force: bool = False
 
 
 class UpdateModelVersion(VersionRef):
@@ -39,6 +44,8 @@ class UpdateModelVersion(VersionRef):
 class TransitionStage(VersionRef):
     stage: str
     archive_existing_versions: bool = False
+    expected_version: str | None = None
+    force: bool = False
 
 
 class SetVersionTag(VersionRef):
@@ -60,7 +67,13 @@ def create(body: CreateModelVersion, registration: Registration) -> Response:
     tags = tags_from_wire([tag.model_dump() for tag in body.tags])
     return _version(
         registration.create_model_version(
-            body.name, body.source, body.run_id, tags, body.run_link, body.description
+            body.name,
+            body.source,
+            body.run_id,
+            tags,
+            body.run_link,
+            body.description,
+            idempotency_key=body.idempotency_key,
         )
     )
 
@@ -78,9 +91,9 @@ def update(body: UpdateModelVersion, registry: Registry) -> Response:
 
 
 @router.delete("/model-versions/delete")
-def delete(body: VersionRef, registry: Registry) -> Response:
-    """Delete a model version."""
-    registry.delete_model_version(body.name, body.version)
+def delete(body: DeleteModelVersion, registry: Registry) -> Response:
+    """Delete a model version (``force`` for one in a stage or holding an alias)."""
+    registry.delete_model_version(body.name, body.version, force=body.force)
     return empty()
 
 
@@ -107,7 +120,12 @@ def transition_stage(body: TransitionStage, registry: Registry) -> Response:
     """Move a version to a stage, optionally archiving the versions already there."""
     return _version(
         registry.transition_model_version_stage(
-            body.name, body.version, body.stage, body.archive_existing_versions
+            body.name,
+            body.version,
+            body.stage,
+            body.archive_existing_versions,
+            expected_version=body.expected_version,
+            force=body.force,
         )
     )
 

@@ -63,6 +63,8 @@ class SetAlias(BaseModel):
     name: str
     alias: str
     version: str
+    expected_version: str | None = None
+    force: bool = False
 
 
 class DeleteAlias(BaseModel):
@@ -161,7 +163,13 @@ def latest_versions_get(
 @router.post("/registered-models/alias")
 def set_alias(body: SetAlias, registry: Registry) -> Response:
     """Point an alias at a version."""
-    registry.set_registered_model_alias(body.name, body.alias, body.version)
+    registry.set_registered_model_alias(
+        body.name,
+        body.alias,
+        body.version,
+        expected_version=body.expected_version,
+        force=body.force,
+    )
     return empty()
 
 

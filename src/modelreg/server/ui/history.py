@@ -1,94 +1,62 @@
-"""A model's timeline, newest first, derived from what the registry stores today.
-
-Today's tables keep each version's creation time and its current stage with the time of its
-last change, not every past transition; the timeline therefore shows the model's creation,
-each version's registration and each version's *current* stage (as its last recorded change).
-The template renders any list of :class:`TimelineEvent`, so the audit log of the governance
-work can replace :func:`derived_events` without touching it.
-"""
+"""A model's timeline, newest first, read from the audit log: every change, who made it,
+and what it changed from and to."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from fastapi import Request
 from starlette.responses import Response
 
-from modelreg.entities import ModelVersion, RegisteredModel, Stage
-from modelreg.server.dependencies import Registry
+from modelreg.entities.events import Event, EventEntity
+from modelreg.server.dependencies import History, Registry
 from modelreg.server.ui import links
 from modelreg.server.ui.page_group import PageGroup
-from modelreg.server.ui.search_box import quoted
 
-__all__ = ["NOT_RECORDED", "HistoryPages", "TimelineEvent", "derived_events"]
+__all__ = ["HistoryPages", "headline"]
 
-VERSIONS_PER_PAGE = 200
-#: What the timeline cannot show until the registry keeps an audit log.
-NOT_RECORDED = (
-    "earlier stage transitions of a version (only its current stage and the time of its last "
-    "change are stored)",
-    "alias moves and removals, tag and description edits",
-    "renames and deleted versions",
-    "who made each change",
-)
-_STEP_ORDER = {"model_created": 0, "version_created": 1, "stage": 2}
+EVENTS_PER_PAGE = 100
+_E = EventEntity
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
-    """Something that happened to a model: when, what kind, and a one-line summary.
-
-    ``derived`` marks events reconstructed from current state rather than read from a log
-    (their time is the last change recorded, not necessarily the moment of this event).
-    """
-
-    timestamp: int
-    kind: str
-    summary: str
-    version: int | None = None
-    stage: str | None = None
-    detail: str = ""
-    derived: bool = True
-
-
-def _version_events(version: ModelVersion) -> list[TimelineEvent]:
-    source = f"from run {version.run_id}" if version.run_id else f"from {version.source}"
-    events = [
-        TimelineEvent(
-            version.creation_timestamp,
-            "version_created",
-            f"Version {version.version} registered",
-            version=version.version,
-            stage=Stage.NONE.value,
-            detail=source,
-        )
-    ]
-    if version.current_stage != Stage.NONE:
-        events.append(
-            TimelineEvent(
-                version.last_updated_timestamp,
-                "stage",
-                f"Version {version.version} moved to {version.current_stage.value}",
-                version=version.version,
-                stage=version.current_stage.value,
-                detail="last transition recorded (earlier ones are not stored yet)",
-            )
-        )
-    return events
+#: What each kind of change says on the timeline (fields of the event, see ``headline``).
+_HEADLINES = {
+    (_E.REGISTERED_MODEL, "created"): "Model {name} created",
+    (_E.REGISTERED_MODEL, "renamed"): "Model renamed from {before[name]} to {after[name]}",
+    (_E.REGISTERED_MODEL, "updated"): "Model description edited",
+    (_E.REGISTERED_MODEL, "deleted"): "Model {name} deleted",
+    (_E.REGISTERED_MODEL_TAG, "set"): "Model tag {key} set to {after[value]}",
+    (_E.REGISTERED_MODEL_TAG, "deleted"): "Model tag {key} removed",
+    (_E.MODEL_VERSION, "created"): "Version {version} registered",
+    (_E.MODEL_VERSION, "updated"): "Version {version} description edited",
+    (_E.MODEL_VERSION, "status_changed"): "Version {version} is {after[status]}",
+    (_E.MODEL_VERSION, "deleted"): "Version {version} deleted",
+    (_E.MODEL_VERSION, "restored"): "Version {version} restored",
+    (_E.MODEL_VERSION_TAG, "set"): "Version {version} tag {key} set to {after[value]}",
+    (_E.MODEL_VERSION_TAG, "deleted"): "Version {version} tag {key} removed",
+    (_E.MODEL_VERSION_STAGE, "transitioned"): (
+        "Version {version} moved from {before[stage]} to {after[stage]}"
+    ),
+    (_E.MODEL_VERSION_ALIAS, "created"): "Alias @{alias} set on version {version}",
+    (_E.MODEL_VERSION_ALIAS, "moved"): (
+        "Alias @{alias} moved from version {before[version]} to version {version}"
+    ),
+    (_E.MODEL_VERSION_ALIAS, "deleted"): "Alias @{alias} removed from version {version}",
+}
 
 
-def derived_events(
-    model: RegisteredModel, versions: Iterable[ModelVersion], *, include_creation: bool = True
-) -> list[TimelineEvent]:
-    """The events that can be read from the model and its versions, newest first."""
-    events = [event for version in versions for event in _version_events(version)]
-    if include_creation:
-        events.append(
-            TimelineEvent(model.creation_timestamp, "model_created", f"Model {model.name} created")
-        )
-    # On equal times, the later step comes first: a stage after a registration after creation.
-    return sorted(events, key=lambda e: (e.timestamp, _STEP_ORDER.get(e.kind, 3)), reverse=True)
+def headline(event: Event) -> str:
+    """One line saying what happened, e.g. ``Version 2 moved from Staging to Production``."""
+    template = _HEADLINES.get((event.entity, event.action))
+    if template is None:  # kinds recorded by other features (requests, permissions, ...)
+        return event.name + (f" (version {event.version})" if event.version else "")
+    fields = {
+        "name": event.model_name,
+        "version": event.version,
+        "alias": event.data.get("alias"),
+        "key": event.data.get("key"),
+        "before": event.before or {},
+        "after": event.after or {},
+    }
+    return template.format_map(fields)
 
 
 class HistoryPages(PageGroup):
@@ -97,22 +65,23 @@ class HistoryPages(PageGroup):
     ROUTES = (("GET", "/models/{name}/history", "history_page"),)
 
     def history_page(
-        self, request: Request, name: str, registry: Registry, page_token: str = ""
+        self,
+        request: Request,
+        name: str,
+        registry: Registry,
+        history: History,
+        page_token: str = "",
     ) -> Response:
-        """The model's timeline, a page of versions at a time (most recently changed first)."""
+        """Every recorded change of the model, newest first, a page at a time."""
         model = registry.get_registered_model(name)
-        versions = registry.search_model_versions(
-            f"name = {quoted(name)}",
-            VERSIONS_PER_PAGE,
-            ["last_updated_timestamp DESC"],
-            page_token or None,
+        events = history.get_model_history(
+            name, max_results=EVENTS_PER_PAGE, page_token=page_token or None
         )
-        next_url = links.model_history(name, page_token=versions.token) if versions.token else None
+        next_url = links.model_history(name, page_token=events.token) if events.token else None
         context = {
             "title": f"{model.name}: history",
             "model": model,
-            "events": derived_events(model, versions, include_creation=versions.token is None),
+            "events": [(event, headline(event)) for event in events],
             "next_url": next_url,
-            "missing": NOT_RECORDED,
         }
         return self.pages.render(request, "history.html", context)

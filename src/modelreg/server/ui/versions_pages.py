@@ -176,11 +176,11 @@ class VersionPages(PageGroup):
     def delete(
         self, request: Request, name: str, version: str, form: Submitted, registry: Registry
     ) -> Response:
-        """Delete the version, once confirmed."""
+        """Delete the version, once confirmed (the confirmation says what it holds)."""
         if not form.confirmed():
             return self._confirm_delete(request, name, version, registry)
         return self.pages.perform(
-            lambda: registry.delete_model_version(name, version),
+            lambda: registry.delete_model_version(name, version, force=True),
             back=links.model(name),
             done=f"Version {version} deleted.",
         )
@@ -189,14 +189,19 @@ class VersionPages(PageGroup):
         self, request: Request, name: str, version: str, registry: Registry
     ) -> Response:
         found = registry.get_model_version(name, version)
+        held = [f"stage {found.current_stage.value}"] if found.current_stage in _ARCHIVABLE else []
+        held += [f"alias @{alias}" for alias in found.aliases]
+        lines = [
+            f"Version {found.version} ({found.current_stage.value}) will be moved to the trash "
+            "with its tags; its number is never given out again.",
+            "It can be restored until the trash is emptied (`modelreg versions purge`).",
+        ]
+        if held:
+            lines.insert(0, f"It holds {', '.join(held)}: serving from there will stop.")
         return self.pages.confirm(
             request,
             title=f"Delete {name} version {found.version}?",
-            lines=[
-                f"Version {found.version} ({found.current_stage.value}) will be deleted with its "
-                "tags and aliases; its number is never given out again.",
-                "This cannot be undone.",
-            ],
+            lines=lines,
             action=links.version_action(name, version, "delete"),
             button="Delete version",
             cancel=links.version(name, version),

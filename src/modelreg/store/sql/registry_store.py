@@ -20,7 +20,8 @@ from modelreg.errors import (
     RegisteredModelNotFound,
 )
 from modelreg.search import Filter, OrderKey
-from modelreg.store.sql import filters, hydrate
+from modelreg.store.sql import events_store, filters, hydrate
+from modelreg.store.sql.audit_tables import deleted_model_versions
 from modelreg.store.sql.engine import WRITE, create_store_engine
 from modelreg.store.sql.tables import (
     model_version_tags,
@@ -91,6 +92,12 @@ class SqlRegistryTransaction:
     def _execute(self, statement: sa.Executable) -> sa.CursorResult[Any]:
         return self.connection.execute(statement)
 
+    # -- audit events --------------------------------------------------------------------
+
+    def record_event(self, **values: Any) -> int:
+        """Append an event to the audit log (see ``events_store.record_event``)."""
+        return events_store.record_event(self.connection, **values)
+
     # -- registered models ---------------------------------------------------------------
 
     def model_id(self, name: str, *, lock: bool = False) -> int:
@@ -150,6 +157,19 @@ class SqlRegistryTransaction:
     def delete_model(self, model_id: int) -> None:
         """Delete a model; its versions, tags and aliases go with it."""
         self._execute(sa.delete(_rm).where(_rm.c.id == model_id))
+
+    def model_description(self, model_id: int) -> str | None:
+        """A registered model's description."""
+        query = sa.select(_rm.c.description).where(_rm.c.id == model_id)
+        description: str | None = self._execute(query).scalar()
+        return description
+
+    def model_tag(self, model_id: int, key: str) -> str | None:
+        """The value of one registered-model tag, or None."""
+        table = registered_model_tags
+        query = sa.select(table.c.value).where(table.c.model_id == model_id, table.c.key == key)
+        value: str | None = self._execute(query).scalar()
+        return value
 
     def set_model_tag(self, model_id: int, key: str, value: str) -> None:
         """Create or overwrite a registered-model tag."""
@@ -246,6 +266,81 @@ class SqlRegistryTransaction:
         query = sa.delete(_mv).where(_mv.c.model_id == model_id, _mv.c.version == version)
         if self._execute(query).rowcount == 0:
             raise ModelVersionNotFound(name, version)
+
+    def version_by_idempotency_key(self, model_id: int, key: str) -> int | None:
+        """The version registered with this idempotency key, or None."""
+        query = sa.select(_mv.c.version).where(
+            _mv.c.model_id == model_id, _mv.c.idempotency_key == key
+        )
+        version = self._execute(query).scalar()
+        return None if version is None else int(version)
+
+    def trash_version(self, name: str, model_id: int, version: int, now: int, actor: str) -> None:
+        """Move a version (with its tags) to the trash; its aliases are dropped."""
+        row = self._version_row(model_id, version)
+        if row is None:
+            raise ModelVersionNotFound(name, version)
+        kept = {key: value for key, value in row._mapping.items() if key not in ("id", "name")}
+        tags = model_version_tags
+        tag_rows = self._execute(
+            sa.select(tags.c.key, tags.c.value).where(tags.c.version_id == row.id)
+        )
+        kept["tags"] = {tag.key: tag.value for tag in tag_rows}
+        self._execute(
+            sa.insert(deleted_model_versions).values(
+                model_id=model_id, version=version, deleted_time=now, deleted_by=actor, row=kept
+            )
+        )
+        self.delete_version(name, model_id, version)
+
+    def trashed_version(self, model_id: int, version: int) -> sa.Row[Any] | None:
+        """A soft-deleted version's trash row, or None."""
+        trash = deleted_model_versions
+        query = sa.select(trash).where(trash.c.model_id == model_id, trash.c.version == version)
+        return self._execute(query).first()
+
+    def untrash_version(self, model_id: int, version: int, now: int) -> None:
+        """Put a soft-deleted version back, with its tags, and empty its trash row."""
+        trashed = self.trashed_version(model_id, version)
+        assert trashed is not None
+        values = dict(trashed.row)
+        tags = values.pop("tags", {})
+        values.update(model_id=model_id, version=version, last_updated_time=now)
+        version_id = self._execute(sa.insert(_mv).values(**values).returning(_mv.c.id)).scalar()
+        for key, value in tags.items():
+            self._execute(
+                sa.insert(model_version_tags).values(version_id=version_id, key=key, value=value)
+            )
+        trash = deleted_model_versions
+        self._execute(
+            sa.delete(trash).where(trash.c.model_id == model_id, trash.c.version == version)
+        )
+
+    def purge_trash(self, deleted_before: int) -> list[str]:
+        """Empty the trash of versions deleted before a time; their storage locations."""
+        trash = deleted_model_versions
+        old = trash.c.deleted_time < deleted_before
+        rows = self._execute(sa.select(trash.c.row).where(old)).scalars().all()
+        self._execute(sa.delete(trash).where(old))
+        return [row["storage_location"] for row in rows if row.get("storage_location")]
+
+    def version_aliases(self, model_id: int, version: int) -> list[str]:
+        """The aliases that point at a version."""
+        table = registered_model_aliases
+        query = (
+            sa.select(table.c.alias)
+            .where(table.c.model_id == model_id, table.c.version == version)
+            .order_by(table.c.alias)
+        )
+        return list(self._execute(query).scalars())
+
+    def version_tag(self, name: str, model_id: int, version: int, key: str) -> str | None:
+        """The value of one model-version tag, or None."""
+        table = model_version_tags
+        version_id = self._version_id(name, model_id, version)
+        query = sa.select(table.c.value).where(table.c.version_id == version_id, table.c.key == key)
+        value: str | None = self._execute(query).scalar()
+        return value
 
     def set_version_tag(self, name: str, model_id: int, version: int, key: str, value: str) -> None:
         """Create or overwrite a model-version tag."""

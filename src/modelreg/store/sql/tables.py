@@ -70,7 +70,10 @@ model_versions = sa.Table(
     sa.Column("status", sa.String(32), nullable=False),
     sa.Column("status_message", sa.Text),
     sa.Column("storage_location", sa.Text),
+    # A client-chosen key that makes a retried registration return the version it created.
+    sa.Column("idempotency_key", sa.String(128)),
     sa.UniqueConstraint("model_id", "version", name="uq_model_versions_model_id_version"),
+    sa.Index("ix_model_versions_idempotency_key", "model_id", "idempotency_key", unique=True),
     sa.Index("ix_model_versions_stage", "model_id", "current_stage", "version"),
     sa.Index("ix_model_versions_run_id", "run_id"),
     sa.Index("ix_model_versions_last_updated", "last_updated_time", "id"),

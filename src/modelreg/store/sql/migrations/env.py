@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from modelreg.store.sql.tables import metadata
+from modelreg.store.sql.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
