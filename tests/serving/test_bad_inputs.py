@@ -98,6 +98,12 @@ BAD_JSON = [
         "dataframe_split.data[1] has 3 values but 'columns' names 4",
     ),
     (
+        # Found by tests/fuzz: pandas padded ragged rows with NaN (and will refuse them).
+        "ragged rows without columns",
+        {"dataframe_split": {"data": [ROW, ROW[:2]]}},
+        "dataframe_split.data[1] has 2 values but data[0] has 4",
+    ),
+    (
         "duplicate columns",
         {"dataframe_split": {"columns": [*COLUMNS[:3], "R&D Spend"], "data": [ROW]}},
         "Duplicate column names: ['R&D Spend']",

@@ -185,15 +185,17 @@ def _split(value: Any, params: dict[str, Any] | None, table_rows: int) -> ModelI
     if columns is not None:
         _check_columns(columns)
     table = None
-    if columns is not None and all(isinstance(row, list) for row in data):
+    if data and all(isinstance(row, list) for row in data):
+        width = len(columns) if columns is not None else len(data[0])
         for i, row in enumerate(data):
-            if len(row) != len(columns):
+            if len(row) != width:
+                named = "'columns' names" if columns is not None else "data[0] has"
                 raise BadInput(
                     f"Invalid input. dataframe_split.data[{i}] has {len(row)} values but "
-                    f"'columns' names {len(columns)}.",
+                    f"{named} {width}.",
                     row=i,
                 )
-        if index is None and 0 < len(data) <= table_rows:
+        if columns is not None and index is None and len(data) <= table_rows:
             table = Table.from_rows(columns, data)
 
     def build() -> Any:
