@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 RUNTIME := $(VENV)/.installed-runtime
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,8 @@ run: $(RUNTIME)
 	$(BIN)/modelreg server --host $(HOST) --port $(PORT)
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples scripts
+	$(BIN)/ruff format --check src tests bench examples scripts
 
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
@@ -46,6 +46,10 @@ bench: $(INSTALLED)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/registry_store.py
 	$(BIN)/python bench/artifacts_s3_memory.py
+
+# The reference pages of docs/ (Python API, REST API), generated from the code.
+docs: $(INSTALLED)
+	$(BIN)/python scripts/generate_docs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 from modelreg.clock import Clock, system_clock
 from modelreg.config import Settings
 from modelreg.errors import InvalidParameterValue
+from modelreg.governance.gate import PolicyGate
+from modelreg.governance.service import GovernanceService
 from modelreg.operations import Backend
 from modelreg.remote import open_remote_backend
 from modelreg.service import RegistrationService, RegistryService, TrackingService
@@ -53,6 +55,11 @@ class LocalBackend:
         return HistoryService(self.registry)
 
     @property
+    def governance(self) -> GovernanceService:
+        """Promotion policies and transition requests."""
+        return GovernanceService(self.registry)
+
+    @property
     def logged_models(self) -> LoggedModelService:
         """MLflow 3's logged models (the registration resolves ``models:/m-<id>`` with them)."""
         return self.registration.logged_models
@@ -86,10 +93,12 @@ def open_local_backend(
 
     ``local_sources=False`` (for a server) stops registrations from copying local folders;
     ``access`` checks permissions (everyone may do everything when None) and ``gate``
-    approves stage and alias moves.
+    approves stage and alias moves (the promotion policies in the database when None).
     """
     engine = create_store_engine(store_uri(settings.tracking_uri))
     registry = RegistryService(SqlRegistryStore(engine), clock=clock, access=access, gate=gate)
+    if gate is None:  # the declared promotion policies, enforced at every door
+        registry.gate = PolicyGate(registry.access)
     tracking = TrackingService(SqlTrackingStore(engine), settings.artifact_root, clock=clock)
     registration = RegistrationService(
         registry, tracking, settings.artifact_root, settings.cache_dir, local_sources=local_sources

@@ -131,6 +131,7 @@ def test_a_change_that_fails_records_nothing(client: Client) -> None:
 def test_no_op_changes_record_nothing(client: Client) -> None:
     client.create_registered_model("Unicorn")
     client.create_model_version("Unicorn", "s3://bucket/v1")
+    client.transition_model_version_stage("Unicorn", 1, "None")
     client.set_registered_model_alias("Unicorn", "champion", 1)
     client.set_registered_model_alias("Unicorn", "champion", 1)
     client.delete_registered_model_alias("Unicorn", "absent")

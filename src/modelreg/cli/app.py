@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from modelreg.__about__ import __version__
-from modelreg.cli import db, models, versions
+from modelreg.cli import db, models, policies, requests, versions
 from modelreg.cli.history import history
 from modelreg.cli.options import TrackingUriOption
 from modelreg.cli.server import server
+from modelreg.cli.webhooks import app as webhooks_app
 from modelreg.config import Settings
 
 app = typer.Typer(
@@ -20,7 +21,10 @@ app = typer.Typer(
 )
 app.add_typer(models.app, name="models")
 app.add_typer(versions.app, name="versions")
+app.add_typer(policies.app, name="policies")
+app.add_typer(requests.app, name="requests")
 app.add_typer(db.app, name="db")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("server")(server)
 app.command("history")(history)
 

@@ -195,6 +195,51 @@ def delete_version(
         typer.echo(f"Deleted version {version} of {name!r}.")
 
 
+@app.command("promote")
+def promote(
+    ctx: typer.Context,
+    name: NameArgument,
+    from_stage: Annotated[str, typer.Option("--from", help="The candidate's stage.")],
+    to_stage: Annotated[str, typer.Option("--to", help="The stage to move it to.")],
+    require: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--require",
+            metavar="'metrics.NAME OP NUMBER'",
+            help="A gate on the source run's metrics, e.g. 'metrics.r2 >= 0.9'; repeatable.",
+        ),
+    ] = None,
+    compare_with: Annotated[
+        str | None,
+        typer.Option(
+            "--compare-with",
+            help="A stage whose holder the candidate must match or beat on the gated metrics.",
+        ),
+    ] = None,
+    keep_existing: Annotated[
+        bool, typer.Option("--keep-existing", help="Do not archive the versions in --to.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Promote the latest version of --from to --to if it passes every gate (else exit 1)."""
+    with open_client(ctx) as client:
+        model_version = client.promote(
+            name,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            require=require or [],
+            compare_with=compare_with,
+            archive_existing=not keep_existing,
+        )
+    if as_json:
+        print_json(entity_json(model_version))
+    else:
+        typer.echo(
+            f"Promoted version {model_version.version} of {name!r} from {from_stage} "
+            f"to {model_version.current_stage.value}."
+        )
+
+
 @app.command("restore")
 def restore_version(
     ctx: typer.Context, name: NameArgument, version: VersionArgument, as_json: JsonOption = False

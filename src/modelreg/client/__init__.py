@@ -13,7 +13,9 @@ Example::
 from __future__ import annotations
 
 from modelreg.backend import open_backend
+from modelreg.client.governance_methods import GovernanceMethods
 from modelreg.client.history_methods import HistoryMethods
+from modelreg.client.promotion_methods import PromotionMethods
 from modelreg.client.registry_methods import RegistryMethods
 from modelreg.client.tracking_methods import TrackingMethods
 from modelreg.config import Settings
@@ -22,7 +24,7 @@ from modelreg.operations import Backend
 __all__ = ["Client"]
 
 
-class Client(RegistryMethods, TrackingMethods, HistoryMethods):
+class Client(RegistryMethods, TrackingMethods, HistoryMethods, PromotionMethods, GovernanceMethods):
     """A client of one registry; every method mirrors MlflowClient's.
 
     Args:

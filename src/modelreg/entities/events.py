@@ -18,6 +18,7 @@ class EventEntity:
     MODEL_VERSION_STAGE = "model_version_stage"
     MODEL_VERSION_ALIAS = "model_version_alias"
     PERMISSION = "permission"
+    POLICY = "policy"
     TRANSITION_REQUEST = "transition_request"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from modelreg.config import Settings
+from modelreg.remote.governance import RemoteGovernance
 from modelreg.remote.history import RemoteHistory
 from modelreg.remote.http import RestClient, Session
 from modelreg.remote.registration import RemoteRegistration
@@ -22,6 +23,7 @@ class RemoteBackend:
     tracking: RemoteTracking
     registration: RemoteRegistration
     history: RemoteHistory
+    governance: RemoteGovernance
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -38,4 +40,5 @@ def open_remote_backend(settings: Settings, *, session: Session | None = None) -
         tracking,
         RemoteRegistration(registry, tracking, settings.cache_dir),
         RemoteHistory(rest),
+        RemoteGovernance(rest),
     )

@@ -7,7 +7,10 @@ clauses work the same against every backend (and against MLflow's own server).
 
 from __future__ import annotations
 
+import re
+
 from modelreg import errors
+from modelreg.governance import errors as governance_errors
 
 # (error code, message prefix, class): the first match wins; the code's base class otherwise.
 _SPECIFIC: list[tuple[str, str, type[errors.ModelRegistryError]]] = [
@@ -23,7 +26,16 @@ _SPECIFIC: list[tuple[str, str, type[errors.ModelRegistryError]]] = [
     ("INVALID_PARAMETER_VALUE", "Invalid filter", errors.InvalidFilter),
     ("INVALID_PARAMETER_VALUE", "Invalid order_by", errors.InvalidFilter),
     ("INVALID_PARAMETER_VALUE", "Invalid page_token", errors.InvalidFilter),
+    ("PERMISSION_DENIED", "Refused by rule '", errors.PolicyViolation),
+    ("RESOURCE_DOES_NOT_EXIST", "No promotion policy for ", governance_errors.PolicyNotFound),
+    (
+        "RESOURCE_DOES_NOT_EXIST",
+        "Transition request ",
+        governance_errors.TransitionRequestNotFound,
+    ),
+    ("RESOURCE_CONFLICT", "The request ", governance_errors.RequestNotPending),
 ]
+_RULE = re.compile(r"Refused by rule '([^']*)'")
 
 _BY_CODE: dict[str, type[errors.ModelRegistryError]] = {
     "INVALID_PARAMETER_VALUE": errors.InvalidParameterValue,
@@ -33,7 +45,7 @@ _BY_CODE: dict[str, type[errors.ModelRegistryError]] = {
     "RESOURCE_ALREADY_EXISTS": errors.ResourceAlreadyExists,
     "RESOURCE_CONFLICT": errors.ResourceConflict,
     "PERMISSION_DENIED": errors.PermissionDenied,
-    "UNAUTHENTICATED": errors.PermissionDenied,
+    "UNAUTHENTICATED": errors.Unauthenticated,
 }
 
 
@@ -51,4 +63,7 @@ def error_from_body(error_code: str, message: str) -> errors.ModelRegistryError:
     # create the instance as its base class would, keeping the server's message.
     error = cls.__new__(cls)
     errors.ModelRegistryError.__init__(error, message)
+    if isinstance(error, errors.PolicyViolation):
+        rule = _RULE.match(message)
+        error.rule = rule[1] if rule else ""
     return error

@@ -17,14 +17,28 @@ from modelreg.config import Settings
 from modelreg.errors import ExperimentAlreadyExists, ModelRegistryError
 from modelreg.server import api, artifacts_proxy, errors, mlflow_compat, ui
 from modelreg.server.api import history as api_history
+from modelreg.server.api import policies as api_policies
+from modelreg.server.api import transition_requests as api_transition_requests
+from modelreg.server.api import webhooks as api_webhooks
 from modelreg.server.artifact_uris import ArtifactUris
 from modelreg.server.responses import JSONResponse
+from modelreg.store.sql.webhooks_store import SqlWebhookStore
+from modelreg.webhooks.service import WebhookService
+from modelreg.webhooks.settings import DeliverySettings
+from modelreg.webhooks.worker import running_worker
 
 
-def create_app(settings: Settings, *, backend: LocalBackend | None = None) -> FastAPI:
-    """The server for ``settings``; ``backend`` lets tests share one already open."""
+def create_app(
+    settings: Settings,
+    *,
+    backend: LocalBackend | None = None,
+    webhook_delivery: DeliverySettings | None = None,
+) -> FastAPI:
+    """The server for ``settings``; ``backend`` lets tests share one already open, and
+    ``webhook_delivery`` times the webhook deliveries (polling, retries)."""
     owned = backend is None
-    services = backend if backend is not None else open_local_backend(settings, local_sources=False)
+    services = backend or open_local_backend(settings, local_sources=False)
+    webhook_store = SqlWebhookStore(services.registry.store.engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -32,7 +46,8 @@ def create_app(settings: Settings, *, backend: LocalBackend | None = None) -> Fa
         with contextlib.suppress(ExperimentAlreadyExists):  # another worker was first
             services.tracking.default_experiment_id()
         try:
-            yield
+            with running_worker(webhook_store, webhook_delivery):
+                yield
         finally:
             if owned:
                 services.close()
@@ -47,6 +62,7 @@ def create_app(settings: Settings, *, backend: LocalBackend | None = None) -> Fa
     app.state.settings = settings
     app.state.backend = services
     app.state.artifact_uris = ArtifactUris(settings.artifact_root)
+    app.state.webhooks = WebhookService(webhook_store, settings=webhook_delivery)
     app.add_exception_handler(ModelRegistryError, errors.registry_error)
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(HTTPException, errors.http_error)
@@ -54,6 +70,9 @@ def create_app(settings: Settings, *, backend: LocalBackend | None = None) -> Fa
     app.include_router(mlflow_compat.router())
     app.include_router(artifacts_proxy.router())
     app.include_router(api_history.router, prefix=api.PREFIX)
+    app.include_router(api_policies.router, prefix=api.PREFIX)
+    app.include_router(api_transition_requests.router, prefix=api.PREFIX)
+    app.include_router(api_webhooks.router())
     app.include_router(ui.router())
 
     @app.get("/health", tags=["operations"])

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from modelreg.backend import LocalBackend
+from modelreg.governance.service import GovernanceService
 from modelreg.server.artifact_uris import ArtifactUris
 from modelreg.service import RegistrationService, RegistryService, TrackingService
 from modelreg.service.history import HistoryService
@@ -35,6 +36,10 @@ def _history(request: Request) -> HistoryService:
     return backend(request).history
 
 
+def _governance(request: Request) -> GovernanceService:
+    return backend(request).governance
+
+
 def _logged_models(request: Request) -> LoggedModelService:
     return backend(request).logged_models
 
@@ -47,6 +52,7 @@ def _proxy(request: Request) -> ArtifactUris:
 Registry = Annotated[RegistryService, Depends(_registry)]
 Tracking = Annotated[TrackingService, Depends(_tracking)]
 Registration = Annotated[RegistrationService, Depends(_registration)]
+Governance = Annotated[GovernanceService, Depends(_governance)]
 History = Annotated[HistoryService, Depends(_history)]
 LoggedModels = Annotated[LoggedModelService, Depends(_logged_models)]
 ArtifactProxy = Annotated[ArtifactUris, Depends(_proxy)]

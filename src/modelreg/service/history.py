@@ -7,13 +7,12 @@ service in the same transaction as each change, so the replayed state is the rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from modelreg import validation
 from modelreg.entities import ModelVersion, PagedList, Stage
 from modelreg.entities.events import Event, EventEntity
 from modelreg.entities.permissions import Permission
-from modelreg.errors import InvalidParameterValue, RegisteredModelNotFound, ResourceNotFound
+from modelreg.errors import RegisteredModelNotFound, ResourceNotFound
+from modelreg.governance.policies import PromotionTarget
 from modelreg.search.page_token import decode_page_token, encode_page_token, query_fingerprint
 from modelreg.service.access import Resource
 from modelreg.service.registry import RegistryService
@@ -25,26 +24,6 @@ _DEFAULT_PAGE = 100
 _MAX_PAGE = 1000
 #: The events that move versions between stages and aliases (what replays need).
 _PLACEMENT = (_E.MODEL_VERSION, _E.MODEL_VERSION_STAGE, _E.MODEL_VERSION_ALIAS)
-
-
-@dataclass(frozen=True)
-class Target:
-    """A stage or an alias of a model: what a point-in-time query or a rollback is about."""
-
-    stage: Stage | None = None
-    alias: str | None = None
-
-    @classmethod
-    def of(cls, stage: str | None, alias: str | None) -> Target:
-        """Exactly one of ``stage`` and ``alias``, validated."""
-        if (stage is None) == (alias is None):
-            raise InvalidParameterValue("Give exactly one of 'stage' and 'alias'.")
-        if stage is not None:
-            return cls(stage=Stage.parse(stage))
-        return cls(alias=validation.alias(alias))
-
-    def __str__(self) -> str:
-        return f"stage {self.stage.value}" if self.stage else f"alias @{self.alias}"
 
 
 class HistoryService:
@@ -90,7 +69,7 @@ class HistoryService:
         ``timestamp`` is in milliseconds since the epoch; None when nothing held it then.
         """
         name = validation.model_name(name)
-        target = Target.of(stage, alias)
+        target = PromotionTarget.of(stage, alias)
         self.registry.access.require(Resource.model(name), Permission.READ)
         with self.registry.store.read() as tx:
             events = events_store.model_events(
@@ -112,7 +91,7 @@ class HistoryService:
         any move); a stage rollback archives the current holder.
         """
         name = validation.model_name(name)
-        target = Target.of(stage, alias)
+        target = PromotionTarget.of(stage, alias)
         with self.registry.store.read() as tx:
             model_id = tx.model_id(name)
             events = events_store.model_events(
@@ -155,7 +134,7 @@ def _history_id(tx: SqlRegistryTransaction, name: str) -> int:
         return found
 
 
-def _holders(events: list[Event], target: Target) -> list[int | None]:
+def _holders(events: list[Event], target: PromotionTarget) -> list[int | None]:
     """Who held ``target`` after each event that changed it, oldest first (None: nobody)."""
     stages: dict[int, str] = {}
     aliases: dict[str, int] = {}

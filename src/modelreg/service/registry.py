@@ -585,6 +585,8 @@ class RegistryService:
                     )
             tx.set_stage(model_id, [number], target, now)
             tx.update_model(model_id, now)
+            if moving.current_stage == target:
+                return tx.get_version(name, model_id, number)  # already there: nothing to record
             self._record(
                 tx,
                 now,
@@ -594,7 +596,7 @@ class RegistryService:
                 number,
                 before={"stage": moving.current_stage.value},
                 after={"stage": target.value},
-                **({"request_id": request_id} if request_id is not None else {}),
+                **_how(force, request_id),
             )
             return tx.get_version(name, model_id, number)
 
@@ -613,11 +615,13 @@ class RegistryService:
         *,
         expected_version: int | str | None = None,
         force: bool = False,
+        request_id: int | None = None,
     ) -> None:
         """Point ``alias`` at a version, moving it from whichever version held it.
 
         ``expected_version`` makes it a compare-and-set: refused with ResourceConflict unless
-        the alias points at that version now (``0``: the alias is not set).
+        the alias points at that version now (``0``: the alias is not set). ``force`` and
+        ``request_id`` are as for :meth:`transition_model_version_stage`.
         """
         name, number = validation.model_name(name), validation.version(version)
         alias = validation.alias(alias)
@@ -636,7 +640,16 @@ class RegistryService:
             if current == number:
                 return
             self.gate.check(
-                tx, Move(name, model_id, number, alias=alias, current=current, force=force)
+                tx,
+                Move(
+                    name,
+                    model_id,
+                    number,
+                    alias=alias,
+                    current=current,
+                    force=force,
+                    request_id=request_id,
+                ),
             )
             now = self.clock()
             tx.set_alias(model_id, alias, number)
@@ -651,6 +664,7 @@ class RegistryService:
                 before=None if current is None else {"version": current},
                 after={"version": number},
                 alias=alias,
+                **_how(force, request_id),
             )
 
     def delete_registered_model_alias(self, name: str, alias: str) -> None:
@@ -719,6 +733,16 @@ def _expected(expected_version: int | str | None) -> int | None:
     if expected_version in (0, "0", ""):
         return 0
     return validation.version(expected_version)
+
+
+def _how(force: bool, request_id: int | None) -> dict[str, Any]:
+    """What an event of a move records about how it was allowed."""
+    how: dict[str, Any] = {}
+    if force:
+        how["forced"] = True
+    if request_id is not None:
+        how["request_id"] = request_id
+    return how
 
 
 def _describe(version: int | None) -> str:

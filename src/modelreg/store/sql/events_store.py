@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from modelreg.entities.events import Event
 from modelreg.store.sql.audit_tables import registry_events
+from modelreg.store.sql.webhooks_store import enqueue_deliveries
 
 _ev = registry_events
 
@@ -16,7 +17,9 @@ _INSERT = sa.insert(_ev).returning(_ev.c.id)
 
 def record_event(connection: sa.Connection, **values: Any) -> int:
     """Append an event (columns of ``registry_events``) in the caller's transaction."""
-    return int(connection.execute(_INSERT, values).scalar_one())
+    event_id = int(connection.execute(_INSERT, values).scalar_one())
+    enqueue_deliveries(connection, event_id, values)
+    return event_id
 
 
 def last_model_id(connection: sa.Connection, model_name: str) -> int | None:

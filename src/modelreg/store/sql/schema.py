@@ -1,6 +1,10 @@
 """Every table of the store in one MetaData: what the migrations build and are checked against."""
 
-from modelreg.store.sql import audit_tables  # noqa: F401  (registers its tables)
+from modelreg.store.sql import (
+    audit_tables,  # noqa: F401  (registers its tables)
+    governance_tables,  # noqa: F401  (registers its tables)
+    webhook_tables,  # noqa: F401  (registers its tables)
+)
 from modelreg.store.sql.tables import metadata
 
 __all__ = ["metadata"]
