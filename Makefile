@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 RUNTIME := $(VENV)/.installed-runtime
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck unit bench docs clean
+.PHONY: run test soak lint typecheck unit bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ unit: $(INSTALLED)
 	$(BIN)/pytest -n 2
 
 test: lint typecheck unit
+
+# The long fault and load tests (pytest marker `soak`, left out of `make test`): minutes.
+soak: $(INSTALLED)
+	$(BIN)/pytest -m soak -v
 
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

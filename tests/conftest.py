@@ -20,7 +20,7 @@ from modelreg.store.sql import SqlRegistryStore, SqlTrackingStore, create_store_
 from modelreg.store.sql.schema import metadata
 from tests.databases import fresh_postgres_database
 
-pytest_plugins = ["tests.fixtures_s3"]
+pytest_plugins = ["tests.fixtures_s3", "tests.cli_fixtures"]
 
 
 class FakeClock:

@@ -22,6 +22,7 @@ from modelreg.service.access import AccessControl
 from modelreg.service.gates import PromotionGate
 from modelreg.service.history import HistoryService
 from modelreg.service.logged_models import LoggedModelService
+from modelreg.service.registration_lease import RegistrationLease
 from modelreg.store.sql import SqlRegistryStore, SqlTrackingStore, create_store_engine
 
 _SQL_SCHEMES = ("sqlite", "postgresql", "postgres")
@@ -99,8 +100,15 @@ def open_local_backend(
     registry = RegistryService(SqlRegistryStore(engine), clock=clock, access=access, gate=gate)
     if gate is None:  # the declared promotion policies, enforced at every door
         registry.gate = PolicyGate(registry.access)
-    tracking = TrackingService(SqlTrackingStore(engine), settings.artifact_root, clock=clock)
+    tracking = TrackingService(
+        SqlTrackingStore(engine), settings.artifact_root, clock=clock, access=access
+    )
     registration = RegistrationService(
-        registry, tracking, settings.artifact_root, settings.cache_dir, local_sources=local_sources
+        registry,
+        tracking,
+        settings.artifact_root,
+        settings.cache_dir,
+        local_sources=local_sources,
+        lease=RegistrationLease(settings.pending_registration_timeout),
     )
     return LocalBackend(registry, tracking, registration)

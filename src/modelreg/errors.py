@@ -17,6 +17,8 @@
      ├── PermissionDenied                   PERMISSION_DENIED
      │    └── PolicyViolation               a promotion rule refused a stage or alias move
      ├── Unauthenticated                    UNAUTHENTICATED
+     ├── StorageFull                        IO_ERROR: no room left for a file
+     ├── StoreUnavailable                   TEMPORARILY_UNAVAILABLE: the database is away
      └── InternalError                      INTERNAL_ERROR
 
 The HTTP status of each code is decided in one place, in the server; remote clients map
@@ -45,6 +47,8 @@ __all__ = [
     "ResourceConflict",
     "ResourceNotFound",
     "RunNotFound",
+    "StorageFull",
+    "StoreUnavailable",
     "Unauthenticated",
 ]
 
@@ -182,6 +186,18 @@ class Unauthenticated(ModelRegistryError):
     """No valid credentials were presented where they are required."""
 
     error_code = "UNAUTHENTICATED"
+
+
+class StorageFull(ModelRegistryError):
+    """A file could not be written: its storage is full (or over a quota or size limit)."""
+
+    error_code = "IO_ERROR"
+
+
+class StoreUnavailable(ModelRegistryError):
+    """The database cannot be reached (restarting, failing over): retry in a moment."""
+
+    error_code = "TEMPORARILY_UNAVAILABLE"
 
 
 class InternalError(ModelRegistryError):

@@ -16,7 +16,7 @@ from typing import Literal
 import pytest
 
 from modelreg.entities.events import Event
-from modelreg.entities.permissions import Permission
+from modelreg.entities.permissions import Permission, Reader
 from modelreg.errors import PermissionDenied
 from modelreg.governance.gate import PolicyGate
 from modelreg.governance.service import GovernanceService
@@ -59,6 +59,15 @@ class RoleAccess:
 
     def created(self, resource: Resource) -> None:
         """Nothing to record: permissions are fixed."""
+
+    def require_admin(self) -> None:
+        principal = current_principal()
+        if principal is None or not principal.is_admin:
+            raise PermissionDenied("Only an administrator may do this.")
+
+    def reader(self) -> Reader | None:
+        """Searches list every model (the tests here do not search)."""
+        return None
 
 
 @contextmanager

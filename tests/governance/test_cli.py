@@ -3,35 +3,20 @@ gate behind ``modelreg versions transition`` (the default gate of every local ba
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from modelreg.client import Client
-from tests.cli.conftest import Cli
+from tests.cli_fixtures import Cli
 from tests.governance.conftest import as_user
 
 
 @pytest.fixture
-def tracking_uri(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'registry.db'}"
-
-
-@pytest.fixture
-def cli(tracking_uri: str) -> Cli:
-    return Cli(tracking_uri)
-
-
-@pytest.fixture
-def client(tracking_uri: str) -> Iterator[Client]:
-    """Unicorn with versions 1 and 2."""
-    client = Client(tracking_uri)
+def client(client: Client) -> Client:
+    """Unicorn with versions 1 and 2 (on the CLI's registry)."""
     client.create_registered_model("Unicorn")
     client.create_model_version("Unicorn", "s3://bucket/v1")
     client.create_model_version("Unicorn", "s3://bucket/v2")
-    yield client
-    client.close()
+    return client
 
 
 def test_policies_are_set_shown_and_deleted(cli: Cli, client: Client) -> None:

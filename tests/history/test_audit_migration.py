@@ -18,7 +18,10 @@ from tests.databases import fresh_postgres_database
 # The tables as revision 0003 has them.
 MODELS = sa.table(
     "registered_models",
-    *(sa.column(name) for name in ("id", "name", "creation_time", "last_updated_time")),
+    *(
+        sa.column(name)
+        for name in ("id", "name", "creation_time", "last_updated_time", "last_version")
+    ),
 )
 VERSIONS = sa.table(
     "model_versions",

@@ -3,11 +3,16 @@ place beside the REST API."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from fastapi.testclient import TestClient
 
 from modelreg.backend import LocalBackend
+from modelreg.config import Settings
+from modelreg.server import create_app
 from modelreg.server.ui import csrf
 from tests.ui.conftest import Ui, page
 
@@ -181,3 +186,37 @@ def test_an_unexpected_failure_is_a_500_page_without_internals(
     assert "Internal error: RuntimeError." in html
     assert "secret internals" not in html
     assert "Traceback" not in html
+
+
+@pytest.fixture
+def signed_ui(settings: Settings, backend: LocalBackend) -> Iterator[Ui]:
+    """The app with a secret key: its CSRF tokens are signed."""
+    keyed = dataclasses.replace(settings, secret_key="a secret of the deployment")
+    with TestClient(create_app(keyed, backend=backend)) as client:
+        yield Ui(client, backend)
+
+
+def test_with_a_secret_key_tokens_are_signed_and_planted_ones_refused(
+    signed_ui: Ui, unicorn: LocalBackend
+) -> None:
+    token = signed_ui.token()
+    nonce, _, signature = token.partition(".")
+    assert len(nonce) >= 40
+    assert len(signature) == 43
+    accepted = signed_ui.client.post(
+        "/models/Unicorn/tags", data={csrf.FIELD: token, "key": "a", "value": "b"}
+    )
+    assert "Tag &#39;a&#39; set." in page(accepted)
+    # A cookie planted by a neighbouring site, repeated in the form: equal, but not ours.
+    planted = "B" * 43
+    signed_ui.client.cookies.clear()
+    signed_ui.client.cookies.set(csrf.COOKIE, planted)
+    refused = signed_ui.client.post(
+        "/models/Unicorn/tags", data={csrf.FIELD: planted, "key": "c", "value": "d"}
+    )
+    assert "expired" in page(refused, 403)
+    assert "c" not in unicorn.registry.get_registered_model("Unicorn").tags
+    # The answer replaces the planted cookie with a genuine token.
+    replaced = refused.headers["set-cookie"]
+    assert replaced.startswith(f"{csrf.COOKIE}=")
+    assert planted not in replaced

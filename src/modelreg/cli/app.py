@@ -8,9 +8,12 @@ import typer
 
 from modelreg.__about__ import __version__
 from modelreg.cli import db, models, policies, requests, versions
+from modelreg.cli.errors import exit_on_registry_error
 from modelreg.cli.history import history
 from modelreg.cli.options import TrackingUriOption
 from modelreg.cli.server import server
+from modelreg.cli.tokens import app as tokens_app
+from modelreg.cli.users import app as users_app
 from modelreg.cli.webhooks import app as webhooks_app
 from modelreg.config import Settings
 
@@ -24,6 +27,8 @@ app.add_typer(versions.app, name="versions")
 app.add_typer(policies.app, name="policies")
 app.add_typer(requests.app, name="requests")
 app.add_typer(db.app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 app.add_typer(webhooks_app, name="webhooks")
 app.command("server")(server)
 app.command("history")(history)
@@ -47,7 +52,8 @@ def root(
     ] = False,
 ) -> None:
     """modelreg: a machine-learning model registry, compatible with MLflow's."""
-    ctx.obj = Settings.resolve(tracking_uri)
+    with exit_on_registry_error():  # a bad MODELREG_* value in the environment
+        ctx.obj = Settings.resolve(tracking_uri)
 
 
 def main() -> None:

@@ -1,10 +1,11 @@
-"""``modelreg db ...``: the schema revision of the registry database, and its migrations."""
+"""``modelreg db ...``: the registry database's schema revision, migrations and backups."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -77,3 +78,29 @@ def current_database_revision(
         typer.echo(
             f"{_describe(revision)} (newest is {_describe(head)}; run `modelreg db upgrade`)"
         )
+
+
+@app.command("backup")
+def backup_database(
+    ctx: typer.Context,
+    destination: Annotated[Path, typer.Argument(help="The backup file to write.")],
+    tracking_uri: TrackingUriOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a consistent copy of the registry database while it is in use.
+
+    SQLite: SQLite's online backup (a copy of one moment, writers keep writing). PostgreSQL:
+    `pg_dump --format=custom` (restore with `pg_restore`). The artifact files are not in the
+    database: copy or version them with their own tools.
+    """
+    from modelreg.store.sql.backup import backup
+
+    if destination.exists():
+        raise typer.BadParameter(f"{destination} exists: give a new file.", param_hint="DEST")
+    with _open_engine(ctx, tracking_uri) as engine, exit_on_registry_error():
+        backup(engine, destination)
+    size = destination.stat().st_size
+    if as_json:
+        print_json({"backup": str(destination), "bytes": size})
+    else:
+        typer.echo(f"Backed up the registry database to {destination} ({size:,} bytes).")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from modelreg.errors import InvalidParameterValue
 
-__all__ = ["Permission"]
+__all__ = ["Permission", "Reader"]
 
 
 class Permission(StrEnum):
@@ -49,3 +50,11 @@ _RANKS = {
     Permission.EDIT: 2,
     Permission.MANAGE: 3,
 }
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who a search lists results for: what they were granted, else ``default``."""
+
+    username: str
+    default: Permission

@@ -20,9 +20,9 @@ from modelreg.governance.errors import AlreadyApproved, PolicyNotFound, RequestN
 from modelreg.governance.policies import PromotionPolicy, PromotionTarget
 from modelreg.governance.transition_requests import RequestState, TransitionRequest
 from modelreg.governance.wire import policy_to_wire, target_to_wire
-from modelreg.identity import actor_name, current_principal
+from modelreg.identity import actor_name
 from modelreg.search.page_token import decode_page_token, encode_page_token, query_fingerprint
-from modelreg.service.access import Resource, Unrestricted
+from modelreg.service.access import Resource
 from modelreg.service.registry import RegistryService
 from modelreg.store.sql import governance_store
 from modelreg.store.sql.registry_store import SqlRegistryTransaction
@@ -130,12 +130,7 @@ class GovernanceService:
         if name is not None:
             self.access.require(Resource.model(validation.model_name(name)), Permission.MANAGE)
             return
-        principal = current_principal()
-        if principal is not None and principal.is_admin:
-            return
-        if principal is None and isinstance(self.access, Unrestricted):
-            return
-        raise PermissionDenied("Only an administrator may change global promotion policies.")
+        self.access.require_admin()
 
     def _record_policy(
         self,

@@ -32,7 +32,7 @@ class RemoteBackend:
 
 def open_remote_backend(settings: Settings, *, session: Session | None = None) -> RemoteBackend:
     """The backend of the server at ``settings.tracking_uri``; ``session`` for in-process tests."""
-    rest = RestClient(settings.tracking_uri, session=session)
+    rest = RestClient(settings.tracking_uri, session=session, credentials=settings.credentials)
     registry = RemoteRegistry(rest)
     tracking = RemoteTracking(rest)
     return RemoteBackend(

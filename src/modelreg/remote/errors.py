@@ -46,6 +46,8 @@ _BY_CODE: dict[str, type[errors.ModelRegistryError]] = {
     "RESOURCE_CONFLICT": errors.ResourceConflict,
     "PERMISSION_DENIED": errors.PermissionDenied,
     "UNAUTHENTICATED": errors.Unauthenticated,
+    "IO_ERROR": errors.StorageFull,
+    "TEMPORARILY_UNAVAILABLE": errors.StoreUnavailable,
 }
 
 

@@ -1,7 +1,9 @@
-"""The HTTP session of the remote client: pooled connections, timeouts, retries, errors."""
+"""The HTTP session of the remote client: pooled connections, timeouts, retries, errors, and
+the credentials sent with every request (HTTP basic, or a bearer API token)."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Iterator
@@ -9,6 +11,7 @@ from typing import Any, Protocol, cast
 
 import httpx
 
+from modelreg.config import Credentials
 from modelreg.errors import InternalError
 from modelreg.remote.errors import error_from_body
 
@@ -40,6 +43,8 @@ class RestClient:
         timeout: seconds to wait for a response.
         retries: attempts beyond the first for idempotent requests that fail to connect
             or get a 502/503/504, with exponential backoff.
+        credentials: a user name and password (sent as HTTP basic auth) or an API token
+            (``Authorization: Bearer``); the password wins when both are given, as in MLflow.
     """
 
     def __init__(
@@ -49,9 +54,11 @@ class RestClient:
         session: Session | None = None,
         timeout: float = 60.0,
         retries: int = 3,
+        credentials: Credentials | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.retries = retries
+        self._headers = _authorization(credentials)
         # httpx.Client fits Session but its overloaded signatures defeat the structural check.
         self.session: Session = session or cast(
             Session,
@@ -70,9 +77,10 @@ class RestClient:
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """Send a request (retrying idempotent ones); raise the mapped error on failure."""
         attempts = 1 + (self.retries if method in _IDEMPOTENT else 0)
+        headers = {**self._headers, **kwargs.pop("headers", {})}
         for attempt in range(attempts):
             try:
-                response = self.session.request(method, path, **kwargs)
+                response = self.session.request(method, path, headers=headers, **kwargs)
             except httpx.TransportError as error:
                 if attempt + 1 == attempts:
                     raise InternalError(f"Cannot reach {self.base_url}: {error}") from error
@@ -119,11 +127,23 @@ class RestClient:
 
     def stream(self, path: str) -> Iterator[bytes]:
         """The body of ``GET path`` in chunks (retried when it cannot start)."""
-        with self.session.stream("GET", path) as response:
+        with self.session.stream("GET", path, headers=self._headers) as response:
             if response.status_code >= 400:
                 response.read()
                 raise_for_error(response)
             yield from response.iter_bytes()
+
+
+def _authorization(credentials: Credentials | None) -> dict[str, str]:
+    """The ``Authorization`` header for ``credentials`` (none without any)."""
+    if credentials is None:
+        return {}
+    if credentials.username and credentials.password:
+        pair = f"{credentials.username}:{credentials.password}".encode()
+        return {"Authorization": f"Basic {base64.b64encode(pair).decode()}"}
+    if credentials.token:
+        return {"Authorization": f"Bearer {credentials.token}"}
+    return {}
 
 
 def _drop_none(body: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
 
 from modelreg.__about__ import __version__
 from modelreg.backend import LocalBackend, open_local_backend
@@ -21,7 +20,13 @@ from modelreg.server.api import policies as api_policies
 from modelreg.server.api import transition_requests as api_transition_requests
 from modelreg.server.api import webhooks as api_webhooks
 from modelreg.server.artifact_uris import ArtifactUris
+from modelreg.server.auth.install import install_auth
+from modelreg.server.auth.server_auth import open_server_auth
+from modelreg.server.operations import routes as operations_routes
+from modelreg.server.operations.metrics import ServerMetrics
+from modelreg.server.operations.request_log import RequestLog
 from modelreg.server.responses import JSONResponse
+from modelreg.service.registration_recovery import running_recovery
 from modelreg.store.sql.webhooks_store import SqlWebhookStore
 from modelreg.webhooks.service import WebhookService
 from modelreg.webhooks.settings import DeliverySettings
@@ -37,8 +42,11 @@ def create_app(
     """The server for ``settings``; ``backend`` lets tests share one already open, and
     ``webhook_delivery`` times the webhook deliveries (polling, retries)."""
     owned = backend is None
-    services = backend or open_local_backend(settings, local_sources=False)
+    auth = open_server_auth(settings)  # None unless settings.auth
+    access = None if auth is None else auth.access
+    services = backend or open_local_backend(settings, local_sources=False, access=access)
     webhook_store = SqlWebhookStore(services.registry.store.engine)
+    webhook_delivery = webhook_delivery or settings.webhook_delivery
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -46,11 +54,16 @@ def create_app(
         with contextlib.suppress(ExperimentAlreadyExists):  # another worker was first
             services.tracking.default_experiment_id()
         try:
-            with running_worker(webhook_store, webhook_delivery):
+            with (
+                running_worker(webhook_store, webhook_delivery),
+                running_recovery(services.registration),  # of registrations whose process died
+            ):
                 yield
         finally:
             if owned:
                 services.close()
+            if auth is not None:
+                auth.close()
 
     app = FastAPI(
         title="modelreg",
@@ -74,15 +87,17 @@ def create_app(
     app.include_router(api_transition_requests.router, prefix=api.PREFIX)
     app.include_router(api_webhooks.router())
     app.include_router(ui.router())
-
-    @app.get("/health", tags=["operations"])
-    def health() -> Response:
-        """Liveness: the process answers."""
-        return Response("OK", media_type="text/plain")
-
-    @app.get("/version", tags=["operations"])
-    def version() -> Response:
-        """The server's version."""
-        return Response(__version__, media_type="text/plain")
-
+    app.include_router(operations_routes.router())
+    if auth is not None:
+        install_auth(app, auth)
+    # Outermost, so every request (refused ones included) has an id, a log line and a count.
+    app.state.metrics = ServerMetrics(
+        {
+            "modelreg_webhook_deliveries_pending": (
+                "Webhook deliveries waiting in the outbox.",
+                webhook_store.pending_count,
+            )
+        }
+    )
+    app.add_middleware(RequestLog, metrics=app.state.metrics)
     return app

@@ -7,7 +7,10 @@ in its database and shows clients the proxied form, which the client maps to
 
 from __future__ import annotations
 
-from modelreg.artifacts import ArtifactStore, artifact_store_for
+from urllib.parse import urlsplit
+
+from modelreg.artifacts import ArtifactStore, artifact_store_for, normalize
+from modelreg.errors import InvalidParameterValue
 
 SCHEME = "mlflow-artifacts:"
 
@@ -39,8 +42,16 @@ class ArtifactUris:
         return location
 
     def location(self, uri: str) -> str:
-        """The stored location of a ``mlflow-artifacts:/<path>`` URI; others unchanged."""
+        """The stored location of a ``mlflow-artifacts:/<path>`` URI; object-store URIs
+        unchanged. A folder of the server's own disk outside its artifact root is refused:
+        a client must not make the server read or write wherever it likes."""
         if uri.startswith(SCHEME):
-            path = uri[len(SCHEME) :].lstrip("/")
+            path = normalize(uri[len(SCHEME) :].lstrip("/"), allow_root=True)
             return f"{self.root_uri}/{path}" if path else self.root_uri
+        on_disk = urlsplit(uri).scheme in ("", "file")
+        if on_disk and (self.public_uri(uri) == uri or ".." in uri.split("/")):
+            raise InvalidParameterValue(
+                f"Invalid artifact location '{uri}': a folder on the server must be under "
+                "its artifact root; use mlflow-artifacts:/<path> or an object store URI."
+            )
         return uri

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from modelreg.entities.permissions import Permission
+from modelreg.entities.permissions import Permission, Reader
 
 __all__ = ["AccessControl", "Resource", "Unrestricted"]
 
@@ -52,6 +52,14 @@ class AccessControl(Protocol):
         """Called after ``resource`` was created by the current principal (its creator)."""
         ...
 
+    def require_admin(self) -> None:
+        """Raise unless the current principal may administer the whole registry."""
+        ...
+
+    def reader(self) -> Reader | None:
+        """Who searches list results for (None: everything is listed)."""
+        ...
+
 
 class Unrestricted:
     """Everyone may do everything: the embedded single-user default."""
@@ -68,3 +76,10 @@ class Unrestricted:
 
     def created(self, resource: Resource) -> None:
         """Nothing to record."""
+
+    def require_admin(self) -> None:
+        """Always allowed: the single user administers the registry."""
+
+    def reader(self) -> Reader | None:
+        """No filter."""
+        return None

@@ -3,6 +3,7 @@
 Rules kept here: a model is created in an active experiment and gets its artifact folder at
 ``<experiment artifact location>/models/<model_id>/artifacts``; names follow MLflow's
 rules; run outputs and model-linked metrics refer to existing models and active runs.
+A model has its experiment's permissions: READ to read it, EDIT to create or change it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from modelreg.entities.logged_models import (
     LoggedModelStatus,
     ModelOutput,
 )
+from modelreg.entities.permissions import Permission
 from modelreg.errors import InvalidParameterValue, ResourceNotFound
 from modelreg.search import OrderKey, SearchSpec
 from modelreg.search.paging import offset_page
@@ -116,6 +118,7 @@ class LoggedModelService:
         name = _name(name)
         tags = validation.tags(tags)
         params = dict(validation.tag(key, value) for key, value in (params or {}).items())
+        self.tracking.require_experiment(experiment_id, Permission.EDIT)
         experiment = self.tracking.get_experiment(experiment_id)
         if experiment.lifecycle_stage != LifecycleStage.ACTIVE:
             raise InvalidParameterValue(
@@ -150,14 +153,25 @@ class LoggedModelService:
             raise LoggedModelNotFound(model_id)
         return found
 
+    def _require(self, model: LoggedModel, needed: Permission) -> LoggedModel:
+        self.tracking.require_experiment(model.experiment_id, needed)
+        return model
+
+    def _require_model(self, model_id: str, needed: Permission) -> None:
+        with self.store.read() as tx:
+            model = self._get(tx, model_id)
+        self._require(model, needed)
+
     def get_logged_model(self, model_id: str) -> LoggedModel:
         """The logged model with this id."""
         with self.store.read() as tx:
-            return self._get(tx, model_id)
+            model = self._get(tx, model_id)
+        return self._require(model, Permission.READ)
 
     def finalize_logged_model(self, model_id: str, status: LoggedModelStatus | str) -> LoggedModel:
         """Mark the model's upload finished (READY) or failed (UPLOAD_FAILED)."""
         checked = _status(status)
+        self._require_model(model_id, Permission.EDIT)
         with self.store.write() as tx:
             if not tx.update_model(model_id, status=checked.value, last_updated_time=self.clock()):
                 raise LoggedModelNotFound(model_id)
@@ -166,12 +180,14 @@ class LoggedModelService:
     def set_logged_model_tags(self, model_id: str, tags: dict[str, str]) -> None:
         """Create or overwrite tags of a model."""
         tags = validation.tags(tags)
+        self._require_model(model_id, Permission.EDIT)
         with self.store.write() as tx:
             self._get(tx, model_id)
             tx.set_tags(model_id, tags)
 
     def delete_logged_model_tag(self, model_id: str, key: str) -> None:
         """Remove a tag from a model."""
+        self._require_model(model_id, Permission.EDIT)
         with self.store.write() as tx:
             self._get(tx, model_id)
             if tx.delete_tag(model_id, key) == 0:
@@ -182,6 +198,7 @@ class LoggedModelService:
     def log_logged_model_params(self, model_id: str, params: dict[str, str]) -> None:
         """Add params to a model (MLflow's client sends those beyond the first 100 here)."""
         checked = dict(validation.tag(key, value) for key, value in params.items())
+        self._require_model(model_id, Permission.EDIT)
         with self.store.write() as tx:
             self._get(tx, model_id)
             tx.set_params(model_id, checked)
@@ -197,7 +214,7 @@ class LoggedModelService:
         """Models of the given experiments matching e.g. ``name = 'model'``, newest first."""
         if not experiment_ids:
             raise validation.missing("experiment_ids")
-        ids = [self._experiment_id(value) for value in experiment_ids]
+        ids = [self.tracking.require_experiment(value, Permission.READ) for value in experiment_ids]
         with self.store.read() as tx:
             return offset_page(
                 LOGGED_MODELS,
@@ -211,25 +228,18 @@ class LoggedModelService:
                 ids,
             )
 
-    @staticmethod
-    def _experiment_id(value: object) -> int:
-        try:
-            return int(str(value))
-        except ValueError:
-            raise InvalidParameterValue(
-                f"Invalid experiment id {value!r}: experiment ids are whole numbers."
-            ) from None
-
     def model_of_run(self, run_id: str, name: str) -> LoggedModel | None:
         """The newest model called ``name`` logged by the run ``run_id``, if any."""
         with self.store.read() as tx:
-            return tx.model_of_run(run_id, name)
+            model = tx.model_of_run(run_id, name)
+        return None if model is None else self._require(model, Permission.READ)
 
     # -- runs ----------------------------------------------------------------------------
 
     def log_outputs(self, run_id: str, outputs: Iterable[ModelOutput]) -> None:
         """Record that an active run produced these (existing) models."""
         outputs = list(outputs)
+        self.tracking.require_run(run_id, Permission.EDIT)
         if self.tracking.get_run(run_id).info.lifecycle_stage != LifecycleStage.ACTIVE:
             raise InvalidParameterValue(f"The run {run_id} must be in the 'active' state.")
         with self.store.write() as tx:
@@ -262,8 +272,9 @@ class LoggedModelService:
         linked = {model_id: list(values) for model_id, values in (model_metrics or {}).items()}
         if linked:
             with self.store.read() as tx:
-                for model_id in linked:
-                    self._get(tx, model_id)
+                models = [self._get(tx, model_id) for model_id in linked]
+            for model in models:
+                self._require(model, Permission.EDIT)
             logged: dict[str, set[tuple[object, ...]]] = {}
             for value in (value for values in linked.values() for value in values):
                 if value.key not in logged:

@@ -2,8 +2,10 @@
 
 A registration copies the model's files into storage the registry owns, so deleting the run
 or the source folder never breaks a version. The version is PENDING_REGISTRATION while the
-files are copied, then READY; if the copy fails it becomes FAILED_REGISTRATION with the
-reason, and no partial copy is left behind.
+files are copied (to the storage location recorded when it is created, under a lease the
+copy renews), then READY; if the copy fails it becomes FAILED_REGISTRATION with the reason,
+and no partial copy is left behind. If the copying process dies, the recovery sweep does
+the same once the lease runs out (see :mod:`modelreg.service.registration_lease`).
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ import uuid
 from pathlib import Path
 
 from modelreg import validation
-from modelreg.artifacts import artifact_store_for
+from modelreg.artifacts import ArtifactStore, artifact_store_for
 from modelreg.entities import ModelVersion, ModelVersionStatus
 from modelreg.entities.logged_models import is_logged_model_id
+from modelreg.entities.permissions import Permission
 from modelreg.errors import (
     InvalidParameterValue,
     ModelRegistryError,
     RegisteredModelAlreadyExists,
+    ResourceConflict,
     ResourceNotFound,
+    StorageFull,
 )
 from modelreg.model_fetch import (
     MLMODEL,
@@ -34,7 +39,9 @@ from modelreg.model_fetch import (
     resolve_version,
 )
 from modelreg.models.checksums import CHECKSUMS_FILE_NAME, verify_checksums, write_checksums
+from modelreg.service.access import Resource
 from modelreg.service.logged_models import LoggedModelService
+from modelreg.service.registration_lease import RegistrationLease, renewed_lease
 from modelreg.service.registry import RegistryService
 from modelreg.service.tracking import TrackingService
 from modelreg.uris import (
@@ -70,8 +77,10 @@ class RegistrationService:
         *,
         logged_models: LoggedModelService | None = None,
         local_sources: bool = True,
+        lease: RegistrationLease | None = None,
     ) -> None:
         self.registry = registry
+        self.lease = lease or RegistrationLease()
         # A server must not copy folders of its own disk that a remote caller names.
         self.local_sources = local_sources
         self.tracking = tracking
@@ -108,8 +117,12 @@ class RegistrationService:
                     return ModelLocation(store, "", runs_uri.run_id)
             return ModelLocation(store, runs_uri.path, runs_uri.run_id)
         if scheme == PROXIED_SCHEME:
-            # A path under the server's artifact root, as its MLflow clients name it.
+            # A path under the server's artifact root, as its MLflow clients name it; the files
+            # of an experiment are the caller's to register only if they may read it.
             path = model_uri[len(PROXIED_SCHEME) :].lstrip("/")
+            experiment = path.split("/", 1)[0]
+            if experiment.isdigit():
+                self.tracking.access.require(Resource.experiment(experiment), Permission.READ)
             return ModelLocation(artifact_store_for(self.tracking.artifact_root), path)
         if scheme in ("", "file:", "s3:"):
             return ModelLocation(artifact_store_for(model_uri), "")
@@ -164,6 +177,8 @@ class RegistrationService:
             done = self.registry.get_model_version_by_idempotency_key(name, idempotency_key)
             if done is not None:
                 return done
+        storage = artifact_store_for(self.storage_root)
+        folder = uuid.uuid4().hex
         version = self.registry.create_model_version(
             name,
             source,
@@ -172,11 +187,13 @@ class RegistrationService:
             run_link,
             description,
             status=ModelVersionStatus.PENDING_REGISTRATION,
+            storage_location=storage.uri(folder),
             idempotency_key=idempotency_key,
         )
-        if version.status != ModelVersionStatus.PENDING_REGISTRATION:
-            return version  # a concurrent retry registered it first
-        return self._copy_files(version, location)
+        if version.storage_location != storage.uri(folder):
+            return version  # a concurrent retry created it first, and copies its files
+        with renewed_lease(self.registry.store, self.registry.clock, version, self.lease):
+            return self._copy_files(version, location, storage, folder)
 
     def create_model_version(
         self,
@@ -232,9 +249,9 @@ class RegistrationService:
             return None
         return location
 
-    def _copy_files(self, version: ModelVersion, location: ModelLocation) -> ModelVersion:
-        storage = artifact_store_for(self.storage_root)
-        folder = uuid.uuid4().hex
+    def _copy_files(
+        self, version: ModelVersion, location: ModelLocation, storage: ArtifactStore, folder: str
+    ) -> ModelVersion:
         try:
             with tempfile.TemporaryDirectory(prefix="modelreg-register-") as staging:
                 local = Path(staging) / "model"
@@ -245,23 +262,66 @@ class RegistrationService:
                     write_checksums(local)
                 storage.put_dir(folder, local)
         except Exception as error:
-            if storage.exists(folder):
-                storage.delete(folder)
-            message = f"Copying the model files failed: {error}"
+            reason = error.message if isinstance(error, ModelRegistryError) else str(error)
+            message = f"Copying the model files failed: {reason}"
             logger.exception("registration of %s/%s failed", version.name, version.version)
-            self.registry.finish_model_version(
+            self._fail(version, storage.uri(folder), message)
+            if isinstance(error, StorageFull):
+                raise StorageFull(message) from error
+            raise RegistrationFailed(message) from error
+        try:
+            return self.registry.finish_model_version(
                 version.name,
                 version.version,
-                ModelVersionStatus.FAILED_REGISTRATION,
-                status_message=message,
+                ModelVersionStatus.READY,
+                storage_location=storage.uri(folder),
             )
-            raise RegistrationFailed(message) from error
-        return self.registry.finish_model_version(
-            version.name,
-            version.version,
-            ModelVersionStatus.READY,
-            storage_location=storage.uri(folder),
-        )
+        except ResourceConflict as conflict:  # its lease ran out: the sweep failed it
+            message = (
+                f"Version {version.version} of model '{version.name}' was marked "
+                "FAILED_REGISTRATION while its files were copied (its registration lease "
+                "ran out); register the model again."
+            )
+            self._fail(version, storage.uri(folder), message)
+            raise RegistrationFailed(message) from conflict
+
+    def _fail(self, version: ModelVersion, storage_location: str, message: str) -> None:
+        """Delete a failed registration's partial copy, then mark its version failed.
+
+        What cannot be done now (the storage or the database is away) the recovery sweep
+        does once the version's lease runs out.
+        """
+        try:
+            self.discard_copy(storage_location)
+            with contextlib.suppress(ResourceConflict):  # the recovery sweep failed it first
+                self.registry.finish_model_version(
+                    version.name,
+                    version.version,
+                    ModelVersionStatus.FAILED_REGISTRATION,
+                    status_message=message,
+                )
+        except Exception:
+            logger.exception(
+                "could not clean up the failed registration of %s/%s; the recovery sweep will",
+                version.name,
+                version.version,
+            )
+
+    def discard_copy(self, storage_location: str | None) -> bool:
+        """Delete a version's files if they are in the registry's own storage.
+
+        Files outside it (a recorded source) are never touched. Returns whether a folder
+        was deleted.
+        """
+        storage = artifact_store_for(self.storage_root)
+        prefix = storage.uri().rstrip("/") + "/"
+        if not storage_location or not storage_location.startswith(prefix):
+            return False
+        folder = storage_location[len(prefix) :]
+        if not storage.exists(folder):
+            return False
+        storage.delete(folder)
+        return True
 
     def collect_deleted_versions(self, deleted_before: int) -> int:
         """Forget versions deleted before ``deleted_before`` (ms) and delete their files.
@@ -269,14 +329,8 @@ class RegistrationService:
         Files outside the registry's own storage (a recorded source) are never touched.
         Returns how many folders were deleted.
         """
-        storage = artifact_store_for(self.storage_root)
-        prefix = storage.uri().rstrip("/") + "/"
-        collected = 0
-        for location in self.registry.purge_deleted_versions(deleted_before):
-            if location.startswith(prefix) and storage.exists(location[len(prefix) :]):
-                storage.delete(location[len(prefix) :])
-                collected += 1
-        return collected
+        purged = self.registry.purge_deleted_versions(deleted_before)
+        return sum(self.discard_copy(location) for location in purged)
 
 
 def _source(model_uri: str) -> str:

@@ -10,6 +10,7 @@ every change, written in the change's own transaction. The store only persists; 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from modelreg import validation
@@ -221,11 +222,15 @@ class RegistryService:
         order_by: Sequence[str] | None = None,
         page_token: str | None = None,
     ) -> PagedList[RegisteredModel]:
-        """Registered models matching a filter such as ``name LIKE 'Uni%'``, one page at a time."""
+        """Registered models matching a filter such as ``name LIKE 'Uni%'``, one page at a time.
+
+        Only the models the current principal may read are listed.
+        """
+        reader = self.access.reader()
         with self.store.read() as tx:
             return keyset_page(
                 REGISTERED_MODELS,
-                tx.search_models,
+                partial(tx.search_models, reader=reader),
                 filter_string,
                 max_results,
                 order_by,
@@ -345,18 +350,30 @@ class RegistryService:
         *,
         status_message: str | None = None,
         storage_location: str | None = None,
+        renewed_before: int | None = None,
     ) -> ModelVersion:
-        """Record the outcome of a pending registration (READY or FAILED_REGISTRATION)."""
+        """Record the outcome of a pending registration (READY or FAILED_REGISTRATION).
+
+        Only a version still PENDING_REGISTRATION is finished, else ResourceConflict: the
+        recovery sweep may have failed it meanwhile, and the sweep (``renewed_before``)
+        fails only versions whose lease was last renewed before then. A failed version
+        keeps no storage location: its files are deleted.
+        """
         name, number = validation.model_name(name), validation.version(version)
         values: dict[str, str | None] = {"status": status.value, "status_message": status_message}
-        if storage_location is not None:
+        if status == ModelVersionStatus.FAILED_REGISTRATION:
+            values["storage_location"] = None
+        elif storage_location is not None:
             values["storage_location"] = storage_location
         self._require(name, Permission.EDIT)
         with self.store.write() as tx:
             model_id = tx.model_id(name)
             before = {"status": tx.get_version(name, model_id, number).status.value}
             now = self.clock()
-            tx.update_version(name, model_id, number, now, **values)
+            if not tx.update_pending_version(
+                model_id, number, now, updated_before=renewed_before, **values
+            ):
+                raise ResourceConflict(_unfinished(name, number, before["status"]))
             self._record(
                 tx,
                 now,
@@ -493,11 +510,15 @@ class RegistryService:
         order_by: Sequence[str] | None = None,
         page_token: str | None = None,
     ) -> PagedList[ModelVersion]:
-        """Model versions matching a filter such as ``name = 'Unicorn' AND version_number > 2``."""
+        """Model versions matching a filter such as ``name = 'Unicorn' AND version_number > 2``.
+
+        Only versions of the models the current principal may read are listed.
+        """
+        reader = self.access.reader()
         with self.store.read() as tx:
             return keyset_page(
                 MODEL_VERSIONS,
-                tx.search_versions,
+                partial(tx.search_versions, reader=reader),
                 filter_string,
                 max_results,
                 order_by,
@@ -724,6 +745,13 @@ def _same_registration(existing: ModelVersion, source: str) -> ModelVersion:
             f"'{existing.name}' with source '{existing.source}', not '{source}'."
         )
     return existing
+
+
+def _unfinished(name: str, number: int, status: str) -> str:
+    """Why a registration's outcome was not recorded."""
+    if status == ModelVersionStatus.PENDING_REGISTRATION.value:
+        return f"The registration of version {number} of model '{name}' renewed its lease."
+    return f"Version {number} of model '{name}' is {status}: its registration already ended."
 
 
 def _expected(expected_version: int | str | None) -> int | None:

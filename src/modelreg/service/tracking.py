@@ -3,6 +3,10 @@
 Rules kept here: a ``Default`` experiment always exists, runs are created in active
 experiments only, params are immutable once logged, deleted runs and experiments accept no
 writes, and every run gets an artifact folder under its experiment's artifact location.
+
+Permissions are per experiment; a run has its experiment's. Reading needs READ, changing an
+experiment or logging to its runs EDIT, deleting or restoring them MANAGE; searches list
+only the experiments the current principal may read.
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ from modelreg.entities import (
     RunStatus,
     ViewType,
 )
+from modelreg.entities.permissions import Permission
 from modelreg.errors import InvalidParameterValue
 from modelreg.search import EXPERIMENTS, RUNS
 from modelreg.search.paging import offset_page
+from modelreg.service.access import AccessControl, Resource, Unrestricted
 from modelreg.store.sql.tracking_store import SqlTrackingStore, SqlTrackingTransaction
 
 DEFAULT_EXPERIMENT_ID = 0
@@ -63,14 +69,37 @@ def _key_value(item: Any) -> tuple[str, Any]:
 
 
 class TrackingService(RunArtifacts):
-    """Experiments and runs, with MlflowClient's names and semantics."""
+    """Experiments and runs, with MlflowClient's names and semantics.
+
+    ``access`` checks the current principal's permission on the experiment before each
+    operation (everyone may do everything when None).
+    """
 
     def __init__(
-        self, store: SqlTrackingStore, artifact_root: str, *, clock: Clock = system_clock
+        self,
+        store: SqlTrackingStore,
+        artifact_root: str,
+        *,
+        clock: Clock = system_clock,
+        access: AccessControl | None = None,
     ) -> None:
         self.store = store
         self.artifact_root = artifact_root.rstrip("/")
         self.clock = clock
+        self.access: AccessControl = access or Unrestricted()
+
+    def require_experiment(self, experiment_id: object, needed: Permission) -> int:
+        """The experiment's id as a number, once the current principal is seen to hold
+        ``needed`` on it."""
+        number = _experiment_id(experiment_id)
+        self.access.require(Resource.experiment(str(number)), needed)
+        return number
+
+    def require_run(self, run_id: str, needed: Permission) -> None:
+        """Raise unless the current principal holds ``needed`` on the run's experiment."""
+        with self.store.read() as tx:
+            experiment_id = tx.run_info(run_id).experiment_id
+        self.require_experiment(experiment_id, needed)
 
     # -- experiments ---------------------------------------------------------------------
 
@@ -100,8 +129,11 @@ class TrackingService(RunArtifacts):
         if not isinstance(name, str) or not name.strip():
             raise validation.missing("name")
         tags = validation.tags(tags)
+        self.access.require_create("experiment")
         with self.store.write() as tx:
-            return str(self._create_experiment(tx, name, artifact_location, tags))
+            experiment_id = str(self._create_experiment(tx, name, artifact_location, tags))
+        self.access.created(Resource.experiment(experiment_id))
+        return experiment_id
 
     def default_experiment_id(self) -> str:
         """The id of the ``Default`` experiment, creating it on first use."""
@@ -115,14 +147,15 @@ class TrackingService(RunArtifacts):
 
     def get_experiment(self, experiment_id: str) -> Experiment:
         """The experiment with this id."""
+        number = self.require_experiment(experiment_id, Permission.READ)
         with self.store.read() as tx:
-            return tx.get_experiment(_experiment_id(experiment_id))
+            return tx.get_experiment(number)
 
     def get_experiment_by_name(self, name: str) -> Experiment | None:
         """The experiment called ``name``, or None."""
         with self.store.read() as tx:
             found = tx.experiment_id_by_name(name)
-            return None if found is None else tx.get_experiment(found)
+        return None if found is None else self.get_experiment(str(found))
 
     def search_experiments(
         self,
@@ -134,11 +167,12 @@ class TrackingService(RunArtifacts):
     ) -> PagedList[Experiment]:
         """Experiments matching a filter such as ``name LIKE 'unicorn%'``."""
         stages = ViewType(view_type).stages()
+        reader = self.access.reader()
         with self.store.read() as tx:
             return offset_page(
                 EXPERIMENTS,
                 lambda search, order, offset, limit: tx.search_experiments(
-                    search, order, stages, offset, limit
+                    search, order, stages, offset, limit, reader=reader
                 ),
                 filter_string,
                 max_results,
@@ -150,14 +184,15 @@ class TrackingService(RunArtifacts):
     def _set_experiment_stage(
         self, experiment_id: str, stage: LifecycleStage, expected: LifecycleStage
     ) -> None:
+        number = self.require_experiment(experiment_id, Permission.MANAGE)
         with self.store.write() as tx:
-            experiment = tx.get_experiment(_experiment_id(experiment_id))
+            experiment = tx.get_experiment(number)
             if experiment.lifecycle_stage != expected:
                 raise InvalidParameterValue(
                     f"Cannot {'delete' if stage == LifecycleStage.DELETED else 'restore'} "
                     f"experiment {experiment_id}: it is {experiment.lifecycle_stage.value}."
                 )
-            tx.update_experiment(int(experiment_id), self.clock(), lifecycle_stage=stage.value)
+            tx.update_experiment(number, self.clock(), lifecycle_stage=stage.value)
 
     def delete_experiment(self, experiment_id: str) -> None:
         """Move an experiment to the bin (restorable)."""
@@ -171,16 +206,18 @@ class TrackingService(RunArtifacts):
         """Rename an experiment."""
         if not isinstance(new_name, str) or not new_name.strip():
             raise validation.missing("new_name")
+        number = self.require_experiment(experiment_id, Permission.EDIT)
         with self.store.write() as tx:
-            tx.get_experiment(_experiment_id(experiment_id))
-            tx.update_experiment(int(experiment_id), self.clock(), name=new_name)
+            tx.get_experiment(number)
+            tx.update_experiment(number, self.clock(), name=new_name)
 
     def set_experiment_tag(self, experiment_id: str, key: str, value: str) -> None:
         """Set a tag on an experiment."""
         key, value = validation.tag(key, value)
+        number = self.require_experiment(experiment_id, Permission.EDIT)
         with self.store.write() as tx:
-            tx.get_experiment(_experiment_id(experiment_id))
-            tx.set_experiment_tag(int(experiment_id), key, value)
+            tx.get_experiment(number)
+            tx.set_experiment_tag(number, key, value)
 
     # -- runs ----------------------------------------------------------------------------
 
@@ -198,8 +235,9 @@ class TrackingService(RunArtifacts):
         run_name = run_name or tags.get(RUN_NAME_TAG) or _random_run_name()
         tags[RUN_NAME_TAG] = run_name
         run_id = uuid.uuid4().hex
+        number = self.require_experiment(experiment_id, Permission.EDIT)
         with self.store.write() as tx:
-            experiment = tx.get_experiment(_experiment_id(experiment_id))
+            experiment = tx.get_experiment(number)
             if experiment.lifecycle_stage != LifecycleStage.ACTIVE:
                 raise InvalidParameterValue(
                     f"Cannot create a run in experiment {experiment_id}: it is deleted."
@@ -221,7 +259,9 @@ class TrackingService(RunArtifacts):
     def get_run(self, run_id: str) -> Run:
         """A run with its latest metrics, params and tags."""
         with self.store.read() as tx:
-            return tx.get_run(run_id)
+            run = tx.get_run(run_id)
+        self.require_experiment(run.info.experiment_id, Permission.READ)
+        return run
 
     def _active_run(self, tx: SqlTrackingTransaction, run_id: str) -> RunInfo:
         info = tx.run_info(run_id)
@@ -251,6 +291,7 @@ class TrackingService(RunArtifacts):
                 ) from None
         if end_time is not None:
             values["end_time"] = end_time
+        self.require_run(run_id, Permission.EDIT)
         with self.store.write() as tx:
             self._active_run(tx, run_id)
             if name:
@@ -269,6 +310,7 @@ class TrackingService(RunArtifacts):
         return self.update_run(run_id, status, end_time or self.clock())
 
     def _set_run_stage(self, run_id: str, stage: LifecycleStage) -> None:
+        self.require_run(run_id, Permission.MANAGE)
         with self.store.write() as tx:
             tx.run_info(run_id)
             tx.update_run(run_id, lifecycle_stage=stage.value)
@@ -297,6 +339,7 @@ class TrackingService(RunArtifacts):
         checked_metrics = [self._metric(metric, now) for metric in metrics]
         checked_params = dict(self._param(*_key_value(param)) for param in params)
         checked_tags = dict(validation.tag(*_key_value(tag)) for tag in tags)
+        self.require_run(run_id, Permission.EDIT)
         with self.store.write() as tx:
             self._active_run(tx, run_id)
             existing = tx.existing_params(run_id, list(checked_params))
@@ -363,6 +406,7 @@ class TrackingService(RunArtifacts):
 
     def delete_tag(self, run_id: str, key: str) -> None:
         """Remove a tag from a run."""
+        self.require_run(run_id, Permission.EDIT)
         with self.store.write() as tx:
             self._active_run(tx, run_id)
             if tx.delete_run_tag(run_id, key) == 0:
@@ -370,8 +414,8 @@ class TrackingService(RunArtifacts):
 
     def get_metric_history(self, run_id: str, key: str) -> list[Metric]:
         """Every value logged for a metric, by step."""
+        self.require_run(run_id, Permission.READ)
         with self.store.read() as tx:
-            tx.run_info(run_id)
             return tx.metric_history(run_id, key)
 
     def search_runs(
@@ -386,7 +430,7 @@ class TrackingService(RunArtifacts):
         """Runs of the given experiments matching e.g. ``metrics.r2 >= 0.9``."""
         if isinstance(experiment_ids, str):
             experiment_ids = [experiment_ids]
-        ids = [_experiment_id(value) for value in experiment_ids]
+        ids = [self.require_experiment(value, Permission.READ) for value in experiment_ids]
         stages = ViewType(run_view_type).stages()
         with self.store.read() as tx:
             return offset_page(

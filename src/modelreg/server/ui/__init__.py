@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from modelreg.identity import current_principal
 from modelreg.server.ui.artifact_pages import ArtifactPages
 from modelreg.server.ui.history import HistoryPages
+from modelreg.server.ui.login_pages import LoginPages
 from modelreg.server.ui.models_pages import ModelPages
 from modelreg.server.ui.not_found import not_found_routes
 from modelreg.server.ui.page_route import page_route_class
@@ -29,10 +31,11 @@ __all__ = ["router"]
 def router() -> APIRouter:
     """Every UI route; none of them is under ``/api``, ``/ajax-api`` or the operations paths."""
     pages = Pages()
+    pages.environment.globals["current_principal"] = current_principal  # base.html's user
     route_class = page_route_class(pages)
     combined = APIRouter(include_in_schema=False)
     combined.include_router(static_routes(route_class))
-    for group in (ModelPages, HistoryPages, VersionPages, RunPages, ArtifactPages):
+    for group in (ModelPages, HistoryPages, VersionPages, RunPages, ArtifactPages, LoginPages):
         combined.include_router(group(pages).router(route_class))
     # Last: unknown paths under the UI's prefixes get a 404 page rather than JSON.
     combined.include_router(not_found_routes(route_class))

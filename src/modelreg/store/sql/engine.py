@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from modelreg.errors import InvalidParameterValue
+from modelreg.errors import InvalidParameterValue, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,20 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _report_lost_connections(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "handle_error")
+    def on_error(context: sa.engine.ExceptionContext) -> None:
+        # A connection the database dropped (a restart, a failover), or none to be had: the
+        # pool reconnects on a later checkout, and this operation fails as retryable.
+        lost = context.is_disconnect or (
+            context.connection is None
+            and isinstance(context.sqlalchemy_exception, sa.exc.OperationalError)
+        )
+        if lost and not context.is_pre_ping:
+            logger.warning("database unavailable: %s", context.original_exception)
+            raise StoreUnavailable("The registry's database is unavailable; retry shortly.")
+
+
 def create_store_engine(uri: str, *, migrate: bool = True) -> sa.Engine:
     """Create an engine for ``uri``; unless ``migrate`` is false, bring its schema up to date."""
     url = database_url(uri)
@@ -74,6 +88,7 @@ def create_store_engine(uri: str, *, migrate: bool = True) -> sa.Engine:
         _configure_sqlite(engine)
     else:
         engine = sa.create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+    _report_lost_connections(engine)
     if migrate:
         from modelreg.store.sql.migrations import upgrade
 

@@ -1,4 +1,5 @@
-"""Translate the search AST into SQLAlchemy expressions, and build keyset-pagination conditions."""
+"""Translate the search AST into SQLAlchemy expressions, build keyset-pagination conditions, and
+the visibility conditions that keep a search to what its reader may see."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from modelreg.entities.permissions import Permission, Reader
 from modelreg.search import Comparison, Filter, OrderKey
+from modelreg.store.sql.auth_tables import (
+    experiment_permissions,
+    registered_model_permissions,
+    users,
+)
 from modelreg.store.sql.tables import (
     experiment_tags,
     experiments,
@@ -174,3 +181,34 @@ def after_condition(
         beyond = column > values[i] if ascending else column < values[i]
         alternatives.append(sa.and_(*equal_prefix, beyond))
     return sa.or_(*alternatives)
+
+
+def _readable(
+    grants: sa.Table, owner: sa.ColumnElement[Any], key: sa.ColumnElement[Any], reader: Reader
+) -> sa.ColumnElement[bool]:
+    """The rows whose ``key`` the reader may read: by their grant, else by the default."""
+    grant = (
+        sa.select(sa.literal(1))
+        .select_from(grants.join(users, users.c.id == grants.c.user_id))
+        .where(owner == key, users.c.username == reader.username)
+    )
+    denied = grants.c.permission == Permission.NO_PERMISSIONS.value
+    if reader.default.allows(Permission.READ):
+        return ~grant.where(denied).exists()
+    return grant.where(~denied).exists()
+
+
+def visible_models(reader: Reader | None) -> list[sa.ColumnElement[bool]]:
+    """WHERE conditions keeping the registered models ``reader`` may read (none: all)."""
+    if reader is None:
+        return []
+    table = registered_model_permissions
+    return [_readable(table, table.c.model_id, _rm.c.id, reader)]
+
+
+def visible_experiments(reader: Reader | None) -> list[sa.ColumnElement[bool]]:
+    """WHERE conditions keeping the experiments ``reader`` may read (none: all)."""
+    if reader is None:
+        return []
+    table = experiment_permissions
+    return [_readable(table, table.c.experiment_id, experiments.c.experiment_id, reader)]

@@ -13,7 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from modelreg.entities import ModelVersion, RegisteredModel, Stage
+from modelreg.entities import ModelVersion, ModelVersionStatus, RegisteredModel, Stage
+from modelreg.entities.permissions import Reader
 from modelreg.errors import (
     ModelVersionNotFound,
     RegisteredModelAlreadyExists,
@@ -34,6 +35,7 @@ from modelreg.store.sql.upsert import upsert
 
 _rm = registered_models
 _mv = model_versions
+_PENDING = ModelVersionStatus.PENDING_REGISTRATION.value
 
 #: A page of results and the sort values of its last row (None when nothing follows).
 Page = tuple[list[Any], list[Any] | None]
@@ -182,11 +184,20 @@ class SqlRegistryTransaction:
         self._execute(sa.delete(table).where(table.c.model_id == model_id, table.c.key == key))
 
     def search_models(
-        self, search: Filter, order: Sequence[OrderKey], after: list[Any] | None, limit: int
+        self,
+        search: Filter,
+        order: Sequence[OrderKey],
+        after: list[Any] | None,
+        limit: int,
+        *,
+        reader: Reader | None = None,
     ) -> Page:
-        """One page of registered models matching ``search``, after the row ``after``."""
+        """One page of registered models matching ``search``, after the row ``after``, among
+        those ``reader`` may read (all when None)."""
         sort = filters.order_columns(order, filters.REGISTERED_MODEL_COLUMNS, _rm.c.id)
-        query = sa.select(_rm).where(*filters.REGISTERED_MODELS.conditions(search))
+        query = sa.select(_rm).where(
+            *filters.REGISTERED_MODELS.conditions(search), *filters.visible_models(reader)
+        )
         if after is not None:
             query = query.where(filters.after_condition(sort, after))
         query = query.order_by(*filters.order_clauses(sort)).limit(limit + 1)
@@ -248,6 +259,41 @@ class SqlRegistryTransaction:
         query = sa.update(_mv).where(_mv.c.model_id == model_id, _mv.c.version == version)
         if self._execute(query.values(last_updated_time=now, **values)).rowcount == 0:
             raise ModelVersionNotFound(name, version)
+
+    def update_pending_version(
+        self,
+        model_id: int,
+        version: int,
+        now: int,
+        *,
+        updated_before: int | None = None,
+        **values: Any,
+    ) -> bool:
+        """Set columns of a version still PENDING_REGISTRATION, bumping its last-updated time.
+
+        With ``updated_before``, only if it was last updated before then. The check and the
+        change are one statement, so of two concurrent callers only one wins; False when the
+        version is not (or no longer) in that state.
+        """
+        query = sa.update(_mv).where(
+            _mv.c.model_id == model_id,
+            _mv.c.version == version,
+            _mv.c.status == _PENDING,
+        )
+        if updated_before is not None:
+            query = query.where(_mv.c.last_updated_time < updated_before)
+        return bool(self._execute(query.values(last_updated_time=now, **values)).rowcount)
+
+    def stale_pending_versions(self, updated_before: int) -> list[ModelVersion]:
+        """The versions (of every model) still PENDING_REGISTRATION, last updated before
+        ``updated_before``."""
+        query = (
+            sa.select(*hydrate.VERSION_COLUMNS)
+            .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
+            .where(_mv.c.status == _PENDING, _mv.c.last_updated_time < updated_before)
+            .order_by(_mv.c.id)
+        )
+        return hydrate.versions(self.connection, list(self._execute(query)))
 
     def set_stage(self, model_id: int, versions: Iterable[int], stage: Stage, now: int) -> None:
         """Move the given versions of a model to ``stage``."""
@@ -359,14 +405,21 @@ class SqlRegistryTransaction:
         return hydrate.latest_versions(self.connection, [model_id], stages).get(model_id, [])
 
     def search_versions(
-        self, search: Filter, order: Sequence[OrderKey], after: list[Any] | None, limit: int
+        self,
+        search: Filter,
+        order: Sequence[OrderKey],
+        after: list[Any] | None,
+        limit: int,
+        *,
+        reader: Reader | None = None,
     ) -> Page:
-        """One page of model versions matching ``search``, after the row ``after``."""
+        """One page of model versions matching ``search``, after the row ``after``, of the
+        models ``reader`` may read (all when None)."""
         sort = filters.order_columns(order, filters.MODEL_VERSION_COLUMNS, _mv.c.id)
         query = (
             sa.select(*hydrate.VERSION_COLUMNS)
             .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
-            .where(*filters.MODEL_VERSIONS.conditions(search))
+            .where(*filters.MODEL_VERSIONS.conditions(search), *filters.visible_models(reader))
         )
         if after is not None:
             query = query.where(filters.after_condition(sort, after))

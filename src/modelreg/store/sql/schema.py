@@ -2,6 +2,7 @@
 
 from modelreg.store.sql import (
     audit_tables,  # noqa: F401  (registers its tables)
+    auth_tables,  # noqa: F401  (registers its tables)
     governance_tables,  # noqa: F401  (registers its tables)
     webhook_tables,  # noqa: F401  (registers its tables)
 )

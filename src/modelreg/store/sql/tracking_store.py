@@ -23,6 +23,7 @@ from modelreg.entities import (
     RunInfo,
     RunStatus,
 )
+from modelreg.entities.permissions import Reader
 from modelreg.errors import ExperimentAlreadyExists, ExperimentNotFound, RunNotFound
 from modelreg.search import Filter, OrderKey
 from modelreg.store.sql import filters
@@ -147,13 +148,15 @@ class SqlTrackingTransaction:
         stages: Sequence[LifecycleStage],
         offset: int,
         limit: int,
+        *,
+        reader: Reader | None = None,
     ) -> tuple[list[Experiment], bool]:
-        """A page of experiments, and whether more follow."""
+        """A page of experiments ``reader`` may read (all when None), and whether more follow."""
         sort = filters.order_columns(order, filters.EXPERIMENT_COLUMNS, experiments.c.experiment_id)
         query = (
             sa.select(experiments)
             .where(experiments.c.lifecycle_stage.in_([stage.value for stage in stages]))
-            .where(*filters.EXPERIMENTS.conditions(search))
+            .where(*filters.EXPERIMENTS.conditions(search), *filters.visible_experiments(reader))
             .order_by(*filters.order_clauses(sort))
             .offset(offset)
             .limit(limit + 1)

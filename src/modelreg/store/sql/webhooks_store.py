@@ -277,6 +277,12 @@ class SqlWebhookStore:
         with self._transaction() as connection:
             return connection.execute(_DUE.limit(1), {"now": now}).first() is not None
 
+    def pending_count(self) -> int:
+        """How many deliveries wait to be sent (the outbox backlog)."""
+        query = sa.select(sa.func.count()).where(_dl.c.status == DeliveryStatus.PENDING.value)
+        with self._transaction() as connection:
+            return int(connection.execute(query).scalar_one())
+
     def claim(self, now: int, limit: int, lease_ms: int) -> list[ClaimedDelivery]:
         """Claim up to ``limit`` due deliveries for one attempt each, for ``lease_ms``.
 
