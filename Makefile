@@ -46,10 +46,14 @@ test: lint typecheck unit
 soak: $(INSTALLED)
 	$(BIN)/pytest -m soak -v
 
+# Every benchmark side by side with MLflow; rewrites the generated part of docs/benchmarks.md.
+# The full run takes about two hours on 2 cores; `make bench QUICK=1` (small sizes, short runs,
+# about five minutes) checks that the suite works. BENCH_ARGS passes more options to run_all.py.
+QUICK ?=
+BENCH_ARGS ?=
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python bench/registry_store.py
-	$(BIN)/python bench/artifacts_s3_memory.py
+	$(BIN)/python bench/run_all.py $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 # The reference pages of docs/ (Python API, REST API), generated from the code.
 docs: $(INSTALLED)

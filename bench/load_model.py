@@ -19,6 +19,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+import report
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SEED = textwrap.dedent(
@@ -44,24 +46,26 @@ SEED = textwrap.dedent(
     """
 )
 
+# The peak resident size of the measuring program alone (ru_maxrss would include the parent's
+# size at the fork that started it).
+PEAK_MIB = "int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024"
+
 # Prints: seconds to import, seconds to load, peak RSS in MiB.
 LOAD = textwrap.dedent(
     """
-    import resource, time, warnings
+    import time, warnings
     warnings.simplefilter("ignore")
     start = time.perf_counter()
     import {tool}.pyfunc as pyfunc
     imported = time.perf_counter()
     model = pyfunc.load_model("models:/Unicorn/Production")
     loaded = time.perf_counter()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(imported - start, loaded - imported, rss)
+    print(imported - start, loaded - imported, {peak})
     """
 )
 
 IMPORT = (
-    "import resource, time; s = time.perf_counter(); import {tool}; "
-    "print(time.perf_counter() - s, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    "import time; s = time.perf_counter(); import {tool}; print(time.perf_counter() - s, {peak})"
 )
 
 
@@ -77,8 +81,8 @@ def _median(rows: list[list[float]], column: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=7, help="fresh processes per measure")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
@@ -101,8 +105,13 @@ def main() -> None:
                 check=True,
                 capture_output=True,
             )
-            imports = [_run(IMPORT.format(tool=tool), env, folder) for _ in range(args.repeat)]
-            loads = [_run(LOAD.format(tool=tool), env, folder) for _ in range(args.repeat)]
+            imports = [
+                _run(IMPORT.format(tool=tool, peak=PEAK_MIB), env, folder)
+                for _ in range(args.repeat)
+            ]
+            loads = [
+                _run(LOAD.format(tool=tool, peak=PEAK_MIB), env, folder) for _ in range(args.repeat)
+            ]
             results[tool] = {
                 "import_s": _median(imports, 0),
                 "import_rss_mib": _median(imports, 1),
@@ -112,20 +121,37 @@ def main() -> None:
                 "load_rss_mib": _median(loads, 2),
             }
 
-    ours, theirs = results["modelreg"], results["mlflow"]
-    print(f"{'measure':<34}{'modelreg':>12}{'mlflow':>12}{'ratio':>10}")
-    for key, label in [
-        ("import_s", "import <package> (s)"),
-        ("import_rss_mib", "RSS after import (MiB)"),
-        ("pyfunc_import_s", "import <package>.pyfunc (s)"),
-        ("load_s", "load_model models:/U/Production (s)"),
-        ("load_total_s", "import + load (s)"),
-        ("load_rss_mib", "RSS after load (MiB)"),
-    ]:
-        ratio = theirs[key] / ours[key] if ours[key] else float("inf")
-        print(f"{label:<34}{ours[key]:>12.3f}{theirs[key]:>12.3f}{ratio:>9.1f}x")
+    compared = comparisons(results)
+    print(report.comparison_table(("load_model", c) for c in compared).text())
+    report.write_results("load_model", "local", {"repeat": args.repeat, "results": results})
+    report.write_summary(
+        "load_model",
+        f"Cold import and load_model in fresh processes (median of {args.repeat})",
+        comparisons=compared,
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
+
+
+def comparisons(results: dict[str, dict[str, float]]) -> list[report.Comparison]:
+    """Each measure as a latency (the median, in ms) with the process's peak memory."""
+    cases = [
+        ("import <package>", "import_s", "import_rss_mib"),
+        ("import <package>.pyfunc", "pyfunc_import_s", None),
+        ('pyfunc.load_model("models:/Unicorn/Production")', "load_s", None),
+        ("import + load", "load_total_s", "load_rss_mib"),
+    ]
+    compared = []
+    for case, seconds, peak in cases:
+        per_tool = [
+            report.figures(
+                p50_ms=results[tool][seconds] * 1000,
+                peak_mib=results[tool][peak] if peak else None,
+            )
+            for tool in ("modelreg", "mlflow")
+        ]
+        compared.append(report.Comparison(case, "-", *per_tool))
+    return compared
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Benchmark MLflow's SQL model-registry store with the workload of ``registry_store.py``.
 
-Run with MLflow's virtualenv (mlflow-skinny plus sqlalchemy and alembic), from the repository
-root::
+Run with a Python that has MLflow (3.17.2 is a dev dependency of this project, so the
+project's virtualenv does), from the repository root::
 
-    /tmp/mlvenv/bin/python bench/mlflow_registry_store.py [--sizes 1000,10000] [--calls 300]
+    .venv/bin/python bench/mlflow_registry_store.py [--sizes 1000,10000] [--calls 300]
 
 MLflow is seeded on SQLite through its own store API, one call per model, version, stage
 transition and alias (it has no batch API), so keep the sizes small. At each checkpoint the
@@ -27,8 +27,10 @@ import sqlalchemy
 from mlflow.entities.model_registry import RegisteredModelTag
 from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore
 
+import reads
 import report
 import workload
+from processes import own_peak_rss_mib
 
 
 def progress(message: str) -> None:
@@ -54,31 +56,6 @@ def seed(store: Any, start: int, stop: int, timings: dict[str, list[float]]) -> 
         if done % 1_000 == 0 or done == stop:
             progress(f"  seeded {done:,} models ({time.perf_counter() - began:.1f} s)")
     return time.perf_counter() - began
-
-
-def measure_reads(store: Any, models: int, calls: int) -> dict[str, Any]:
-    """Time the read calls modelreg's benchmark times, on the same picks."""
-    picks = workload.read_picks(models, calls)
-
-    def latest(name: str) -> None:
-        if not store.get_latest_versions(name):
-            raise RuntimeError(f"{name} has no latest versions")
-
-    def by_alias(name: str) -> None:
-        if store.get_model_version_by_alias(name, workload.CHAMPION).name != name:
-            raise RuntimeError(f"{name}@champion is another model's version")
-
-    def search(prefix: str) -> None:
-        page = store.search_registered_models(workload.like_filter(prefix), max_results=100)
-        matches = workload.prefix_matches(prefix, models)
-        if len(page) != min(100, matches):
-            raise RuntimeError(f"LIKE '{prefix}%' found {len(page)} of {matches} models")
-
-    return {
-        "get_latest_versions": report.summarize(report.time_calls(latest, picks.names)),
-        "get_model_version_by_alias": report.summarize(report.time_calls(by_alias, picks.names)),
-        "search_like_prefix": report.summarize(report.time_calls(search, picks.like_prefixes)),
-    }
 
 
 def run(sizes: list[int], calls: int) -> dict[str, Any]:
@@ -115,11 +92,12 @@ def run(sizes: list[int], calls: int) -> dict[str, Any]:
                         "models_per_s": report.rate(added, seconds),
                         "versions_per_s": report.rate(versions, seconds),
                     },
-                    "reads": measure_reads(store, size, calls),
+                    "reads": reads.measure(store, size, calls, report.READ_OPERATIONS),
                     "single_ops": {op: report.summarize(s) for op, s in timings.items()},
                 }
             )
         store.engine.dispose()
+    result["peak_rss_mib"] = own_peak_rss_mib()
     return result
 
 
@@ -135,15 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     path = report.write_results("mlflow_registry_store", "sqlite", result)
     progress(f"mlflow/sqlite: wrote {path}")
     print("Seeding MLflow's SqlAlchemyStore one API call at a time (per-call create rates)")
-    print(report.seeding_table([result]))
+    print(report.seeding_table([result]).text())
     print()
-    print("Read latency (MLflow SqlAlchemyStore), p50 / p99 in milliseconds")
-    print(report.latency_table([result]))
+    print(report.latency_table([result]).text())
     ours = report.read_results("registry_store", "sqlite")
     if ours is not None:
         print()
-        print("MLflow SqlAlchemyStore / modelreg on SQLite (ratio > 1: modelreg is faster)")
-        print(report.ratio_table(ours, result))
+        compared = report.store_comparisons(ours, result)
+        print(report.comparison_table(("registry_store", c) for c in compared).text())
     return 0
 
 

@@ -26,20 +26,25 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+import reads as bench_reads
 import report
 import workload
 from modelreg.service import RegistryService
 from modelreg.store.sql import SqlRegistryStore
+from processes import own_peak_rss_mib
 
 POSTGRES_SERVER = os.environ.get("MODELREG_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-MLFLOW_PYTHON = os.environ.get("MODELREG_BENCH_MLFLOW_PYTHON", "/tmp/mlvenv/bin/python")
+MLFLOW_PYTHON = os.environ.get("MODELREG_BENCH_MLFLOW_PYTHON", sys.executable)
 MLFLOW_SCRIPT = Path(__file__).resolve().parent / "mlflow_registry_store.py"
 
+#: The reads this benchmark times (the growth curve, ``growth.py``, times all of them).
+READS = report.READ_OPERATIONS
 DEFAULT_SIZES = "1000,10000,100000"
 QUICK_SIZES = "1000,10000"
 
@@ -109,31 +114,6 @@ def seed(store: SqlRegistryStore, start: int, stop: int, batch: int) -> float:
         if done % 10_000 == 0 or done == stop:
             progress(f"  seeded {done:,} models ({time.perf_counter() - began:.1f} s)")
     return time.perf_counter() - began
-
-
-def measure_reads(service: RegistryService, models: int, calls: int) -> dict[str, Any]:
-    """Time each read operation over ``calls`` random models or prefixes."""
-    picks = workload.read_picks(models, calls)
-
-    def latest(name: str) -> None:
-        if not service.get_latest_versions(name):
-            raise RuntimeError(f"{name} has no latest versions")
-
-    def by_alias(name: str) -> None:
-        if service.get_model_version_by_alias(name, workload.CHAMPION).name != name:
-            raise RuntimeError(f"{name}@champion is another model's version")
-
-    def search(prefix: str) -> None:
-        page = service.search_registered_models(workload.like_filter(prefix), max_results=100)
-        matches = workload.prefix_matches(prefix, models)
-        if len(page) != min(100, matches) or (page.token is None) != (matches <= 100):
-            raise RuntimeError(f"LIKE '{prefix}%' found {len(page)} of {matches} models")
-
-    return {
-        "get_latest_versions": report.summarize(report.time_calls(latest, picks.names)),
-        "get_model_version_by_alias": report.summarize(report.time_calls(by_alias, picks.names)),
-        "search_like_prefix": report.summarize(report.time_calls(search, picks.like_prefixes)),
-    }
 
 
 def measure_single_ops(service: RegistryService, models: int, count: int) -> dict[str, Any]:
@@ -206,9 +186,10 @@ def run_backend(backend: str, sizes: list[int], options: argparse.Namespace) -> 
                 if options.analyze:
                     analyze(store)
                 progress(f"{backend}: timing reads at {size:,} models")
-                reads = measure_reads(service, size, options.calls)
+                reads = bench_reads.measure(service, size, options.calls, READS)
                 single = measure_single_ops(service, size, options.single)
                 checkpoint = {
+                    "label": f"{report.count_label(size)} models",
                     "models": size,
                     "versions": size * workload.VERSIONS_PER_MODEL,
                     "seed": {
@@ -225,6 +206,8 @@ def run_backend(backend: str, sizes: list[int], options: argparse.Namespace) -> 
                 result["checkpoints"].append(checkpoint)
         finally:
             store.close()
+    # The process's peak so far: with several backends, the later ones include the earlier.
+    result["peak_rss_mib"] = own_peak_rss_mib()
     return result
 
 
@@ -291,23 +274,28 @@ def main(argv: list[str] | None = None) -> int:
         path = report.write_results("registry_store", backend, result)
         progress(f"{backend}: wrote {path}")
         results.append(result)
-    print("Seeding (through SqlRegistryStore.write(), batches of models) and single calls")
-    print(report.seeding_table(results))
-    print()
-    print("Read latency (RegistryService), p50 / p99 in milliseconds")
-    print(report.latency_table(results))
+    tables = [report.seeding_table(results), report.latency_table(results)]
+    compared: list[report.Comparison] = []
     if options.mlflow:
         ours = next((r for r in results if r["backend"] == "sqlite"), None)
         ours = ours or report.read_results("registry_store", "sqlite")
         theirs = run_mlflow(workload.parse_sizes(options.mlflow_sizes), options)
         if theirs is not None:
-            print()
-            print("Read latency (MLflow SqlAlchemyStore on SQLite), p50 / p99 in milliseconds")
-            print(report.latency_table([theirs]))
+            table = report.latency_table([theirs])
+            tables.append(replace(table, title=f"MLflow SqlAlchemyStore: {table.title}"))
         if ours is not None and theirs is not None:
-            print()
-            print("MLflow SqlAlchemyStore / modelreg on SQLite (ratio > 1: modelreg is faster)")
-            print(report.ratio_table(ours, theirs))
+            compared = report.store_comparisons(ours, theirs)
+    for table in tables:
+        print(table.text(), end="\n\n")
+    if compared:
+        print(report.comparison_table(("registry_store", c) for c in compared).text())
+    report.write_summary(
+        "registry_store",
+        "Registry store calls in-process (RegistryService over SqlRegistryStore; MLflow's "
+        "SqlAlchemyStore seeded one API call at a time, on SQLite)",
+        comparisons=compared,
+        tables=tables,
+    )
     return 0
 
 

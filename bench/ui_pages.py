@@ -17,15 +17,9 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -33,12 +27,13 @@ from urllib.parse import quote, urlencode
 import httpx
 from fastapi.testclient import TestClient
 
+import registry_store
 import report
 import workload
 from modelreg.backend import open_local_backend
 from modelreg.config import Settings
 from modelreg.server import create_app
-from modelreg.store.sql import SqlRegistryStore
+from servers import registry_server
 
 TARGET_P50_MS = 50.0
 
@@ -46,33 +41,6 @@ TARGET_P50_MS = 50.0
 def progress(message: str) -> None:
     """Progress lines go to stderr, so stdout holds only the tables."""
     print(message, file=sys.stderr, flush=True)
-
-
-def seed(store: SqlRegistryStore, models: int, batch: int = 1000) -> float:
-    """Insert ``models`` models with their versions and alias; seconds taken."""
-    began = time.perf_counter()
-    for first in range(0, models, batch):
-        plans = workload.plan_models(first, min(first + batch, models))
-        with store.write() as tx:
-            now = time.time_ns() // 1_000_000
-            for plan in plans:
-                model_id = tx.insert_model(plan.name, None, {"team": plan.team}, now)
-                for stage, run_id in zip(plan.stages, plan.run_ids, strict=True):
-                    version = tx.allocate_version(model_id, now)
-                    tx.insert_version(
-                        model_id,
-                        version,
-                        now,
-                        current_stage=stage,
-                        source=plan.source(version),
-                        run_id=run_id,
-                        run_link=None,
-                        description=None,
-                        status="READY",
-                        storage_location=None,
-                    )
-                tx.set_alias(model_id, workload.CHAMPION, plan.champion)
-    return time.perf_counter() - began
 
 
 def page_urls(models: int, calls: int) -> dict[str, list[str]]:
@@ -121,46 +89,15 @@ def measure(get: Callable[[str], Any], urls: dict[str, list[str]]) -> dict[str, 
     return results
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def server_process(tracking_uri: str, artifacts: Path) -> Iterator[str]:
-    """A ``modelreg server`` on a free loopback port; yields its URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "modelreg.cli.app", "--tracking-uri", tracking_uri]
-    command += ["server", "--port", str(port), "--artifacts-destination", str(artifacts)]
-    command += ["--log-level", "warning"]
-    process = subprocess.Popen(command)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=1):
-                    break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def table(results: dict[str, dict[str, Any]]) -> str:
+def table(results: dict[str, dict[str, Any]], models: int) -> report.Table:
     rows = []
     for transport, pages in results.items():
         for page, summary in pages.items():
             ok = "yes" if summary["p50_ms"] < TARGET_P50_MS else "NO"
             rows.append([transport, page, summary["p50_ms"], summary["p99_ms"], ok])
     headers = ["transport", "page", "p50 ms", "p99 ms", f"p50 < {TARGET_P50_MS:.0f} ms"]
-    return report.format_table(headers, rows)
+    title = f"Web UI pages, SQLite, {models:,} models x {workload.VERSIONS_PER_MODEL} versions"
+    return report.Table(title, headers, rows)
 
 
 def main() -> None:
@@ -175,7 +112,7 @@ def main() -> None:
         settings = Settings.resolve(tracking_uri, artifact_root=f"{folder}/artifacts")
         backend = open_local_backend(settings, local_sources=False)
         progress(f"seeding {args.models:,} models...")
-        seconds = seed(backend.registry.store, args.models)
+        seconds = registry_store.seed(backend.registry.store, 0, args.models, batch=1000)
         progress(f"  seeded in {seconds:.1f} s")
         urls = page_urls(args.models, args.calls)
         results: dict[str, dict[str, Any]] = {}
@@ -186,14 +123,20 @@ def main() -> None:
         backend.close()
         if args.http:
             with (
-                server_process(tracking_uri, Path(folder) / "artifacts") as url,
-                httpx.Client(base_url=url) as http,
+                registry_server("modelreg", Path(folder) / "server", store_uri=tracking_uri) as s,
+                httpx.Client(base_url=s.url) as http,
             ):
-                progress(f"over HTTP ({url}):")
+                progress(f"over HTTP ({s.url}):")
                 results["http"] = measure(http.get, urls)
 
-    print(f"Web UI pages, SQLite, {args.models:,} models x {workload.VERSIONS_PER_MODEL} versions")
-    print(table(results))
+    pages = table(results, args.models)
+    print(pages.text())
+    report.write_summary(
+        "ui_pages",
+        "Web UI pages (modelreg only: MLflow's UI is a JavaScript app with no server-rendered "
+        "pages to compare)",
+        tables=[pages],
+    )
     path = report.write_results(
         "ui_pages",
         "sqlite",
