@@ -47,8 +47,8 @@ soak: $(INSTALLED)
 	$(BIN)/pytest -m soak -v
 
 # Every benchmark side by side with MLflow; rewrites the generated part of docs/benchmarks.md.
-# The full run takes about two hours on 2 cores; `make bench QUICK=1` (small sizes, short runs,
-# about five minutes) checks that the suite works. BENCH_ARGS passes more options to run_all.py.
+# The full run takes about an hour on 2 cores; `make bench QUICK=1` (small sizes, short runs,
+# four to seven minutes) checks that the suite works. BENCH_ARGS passes more options to run_all.py.
 QUICK ?=
 BENCH_ARGS ?=
 bench: $(INSTALLED)

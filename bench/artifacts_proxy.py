@@ -233,7 +233,16 @@ def main(argv: list[str] | None = None) -> None:
         contextlib.ExitStack() as stack,
     ):
         scratch = Path(temp)
-        servers = [stack.enter_context(registry_server(t, scratch / t)) for t in tools]
+        servers = [
+            stack.enter_context(
+                registry_server(
+                    tool,
+                    scratch / tool,
+                    log=report.RESULTS_DIR / f"artifacts_proxy-{tool}-server.log",
+                )
+            )
+            for tool in tools
+        ]
         for mib in args.sizes_mib:
             progress(f"{_size(mib)}: {args.repeat} transfer(s) each way")
             results[mib] = measure_size(servers, mib, args.repeat, scratch)

@@ -61,6 +61,7 @@ def seed(url: str, models: int, writers: int = 8) -> int:
                     if response.status_code < 500:
                         break
                     retried[first] += 1
+                    print(f"  {path}: {response.status_code} {response.text[:200]}", flush=True)
                     time.sleep(0.1 * (attempt + 1))
                 # A retried create that had in fact gone through finds its model there.
                 if not (retried[first] and "RESOURCE_ALREADY_EXISTS" in response.text):
@@ -118,7 +119,8 @@ def concurrent_versions(url: str, writers: int = 32, each: int = 4) -> dict[str,
 def measure(kind: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     """Every case against one server."""
     results: dict[str, Any] = {"reads": {}}
-    with registry_server(kind, folder, workers=args.workers) as running:
+    log = report.RESULTS_DIR / f"registry_api-{kind}-server.log"
+    with registry_server(kind, folder, workers=args.workers, log=log) as running:
         start = time.perf_counter()
         results["seed_retried_5xx"] = seed(running.url, args.models)
         results["seed_models_per_s"] = args.models / (time.perf_counter() - start)

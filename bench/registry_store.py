@@ -12,7 +12,8 @@ run and dropped after it) the script seeds models with three versions each throu
 through ``RegistryService``, plus the rate of single ``create_registered_model`` /
 ``create_model_version`` calls. Tables go to stdout, progress to stderr, raw figures to
 ``bench/results/registry_store-<backend>.json``. ``--mlflow`` also runs
-``bench/mlflow_registry_store.py`` in MLflow's virtualenv and prints modelreg/MLflow ratios.
+``bench/mlflow_registry_store.py`` (with ``$MODELREG_BENCH_MLFLOW_PYTHON``, by default this
+Python, which has MLflow as a dev dependency) and prints modelreg/MLflow ratios.
 """
 
 from __future__ import annotations

@@ -11,10 +11,12 @@ benchmark's exact command and its tables.
     .venv/bin/python bench/run_all.py [--quick] [--only NAME,...] [--skip NAME,...]
                                       [--no-docs] [--docs docs/benchmarks.md] [--note TEXT]
 
-``--quick`` (``make bench QUICK=1``) uses small sizes and short runs and takes about five
-minutes on 2 cores: it checks that the suite works. The full run (``make bench``) takes about
-two hours on 2 cores, most of it seeding: registry_store.py (100k models through the store on
-SQLite and PostgreSQL, MLflow one API call at a time) and growth.py (1M versions per tool).
+``--quick`` (``make bench QUICK=1``) uses small sizes and short runs: it checks that the
+suite works, in four to seven minutes on 2 cores (measured under load). The full run
+(``make bench``) takes about an hour on 2 cores (55 minutes measured under load): 27 of them
+in registry_store.py (100k models seeded through the store on SQLite and on PostgreSQL, and
+MLflow's 10k one API call at a time), 8 in growth.py (1M versions per tool), 4-6 each in
+registry_api.py, scoring.py and artifacts_s3_memory.py.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="small sizes, short runs (~5 min)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, short runs (4-7 min)")
     parser.add_argument("--only", help=f"run only these, comma-separated ({', '.join(names)})")
     parser.add_argument("--skip", help="leave these out, comma-separated")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite the docs page")

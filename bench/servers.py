@@ -46,14 +46,25 @@ def command(
 
 @contextlib.contextmanager
 def registry_server(
-    tool: str, folder: Path, *, workers: int = 1, store_uri: str | None = None
+    tool: str,
+    folder: Path,
+    *,
+    workers: int = 1,
+    store_uri: str | None = None,
+    log: Path | None = None,
 ) -> Iterator[RunningServer]:
-    """One registry server running until the block ends; its log is ``folder/<tool>.log``."""
+    """One registry server running until the block ends.
+
+    Its output goes to ``log`` (by default ``folder/<tool>.log``): pass a path outside a
+    temporary folder to keep it after the run.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     uri = store_uri or f"sqlite:///{folder / f'{tool}.db'}"
     line = command(tool, port, uri, folder / f"{tool}-artifacts", workers=workers)
     url = f"http://127.0.0.1:{port}"
     env = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
-    with started(line, f"{url}/health", folder / f"{tool}.log", env=env) as pid:
+    log = log or folder / f"{tool}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with started(line, f"{url}/health", log, env=env) as pid:
         yield RunningServer(tool, url, pid)
