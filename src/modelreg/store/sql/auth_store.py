@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,8 +21,8 @@ from modelreg.store.sql.auth_tables import (
     registered_model_permissions,
     users,
 )
-from modelreg.store.sql.engine import WRITE
 from modelreg.store.sql.tables import experiments, registered_models
+from modelreg.store.sql.transactions import TransactionalStore
 
 __all__ = ["GRANT_TABLES", "SqlAuthStore", "SqlAuthTransaction"]
 
@@ -61,28 +59,11 @@ def _token(row: sa.Row[Any]) -> ApiToken:
     return ApiToken(int(row.id), row.username, row.name, int(row.creation_time))
 
 
-class SqlAuthStore:
+class SqlAuthStore(TransactionalStore["SqlAuthTransaction"]):
     """Users, tokens and grants over one SQLAlchemy engine (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-
-    @contextmanager
-    def write(self) -> Iterator[SqlAuthTransaction]:
-        """A transaction that may write; on SQLite it takes the write lock up front."""
-        connection = self.engine.connect().execution_options(**{WRITE: True})
-        with connection, connection.begin():
-            yield SqlAuthTransaction(connection)
-
-    @contextmanager
-    def read(self) -> Iterator[SqlAuthTransaction]:
-        """A read-only transaction."""
-        with self.engine.connect() as connection, connection.begin():
-            yield SqlAuthTransaction(connection)
-
-    def close(self) -> None:
-        """Release the engine's connections."""
-        self.engine.dispose()
+        super().__init__(engine, SqlAuthTransaction)
 
 
 class SqlAuthTransaction:

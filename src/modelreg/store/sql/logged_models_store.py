@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,7 +21,6 @@ from modelreg.entities.logged_models import (
 )
 from modelreg.search import Filter, OrderKey
 from modelreg.store.sql import filters
-from modelreg.store.sql.engine import WRITE
 from modelreg.store.sql.tables import (
     logged_model_metrics,
     logged_model_outputs,
@@ -30,6 +28,7 @@ from modelreg.store.sql.tables import (
     logged_model_tags,
     logged_models,
 )
+from modelreg.store.sql.transactions import TransactionalStore
 from modelreg.store.sql.upsert import upsert
 
 _lm = logged_models
@@ -53,24 +52,11 @@ LOGGED_MODELS = filters.Searchable(
 )
 
 
-class SqlLoggedModelStore:
+class SqlLoggedModelStore(TransactionalStore["SqlLoggedModelTransaction"]):
     """Logged-model persistence over one SQLAlchemy engine (shared with the other stores)."""
 
     def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-
-    @contextmanager
-    def write(self) -> Iterator[SqlLoggedModelTransaction]:
-        """A transaction that may write; on SQLite it takes the write lock up front."""
-        connection = self.engine.connect().execution_options(**{WRITE: True})
-        with connection, connection.begin():
-            yield SqlLoggedModelTransaction(connection)
-
-    @contextmanager
-    def read(self) -> Iterator[SqlLoggedModelTransaction]:
-        """A read-only transaction."""
-        with self.engine.connect() as connection, connection.begin():
-            yield SqlLoggedModelTransaction(connection)
+        super().__init__(engine, SqlLoggedModelTransaction)
 
 
 class SqlLoggedModelTransaction:

@@ -7,8 +7,7 @@ everything done inside one ``with`` block commits or rolls back together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +22,7 @@ from modelreg.errors import (
 from modelreg.search import Filter, OrderKey
 from modelreg.store.sql import events_store, filters, hydrate
 from modelreg.store.sql.audit_tables import deleted_model_versions
-from modelreg.store.sql.engine import WRITE, create_store_engine
+from modelreg.store.sql.engine import create_store_engine
 from modelreg.store.sql.tables import (
     model_version_tags,
     model_versions,
@@ -31,6 +30,7 @@ from modelreg.store.sql.tables import (
     registered_model_tags,
     registered_models,
 )
+from modelreg.store.sql.transactions import TransactionalStore
 from modelreg.store.sql.upsert import upsert
 
 _rm = registered_models
@@ -54,33 +54,16 @@ _ALIAS_VERSION = sa.select(registered_model_aliases.c.version).where(
 )
 
 
-class SqlRegistryStore:
+class SqlRegistryStore(TransactionalStore["SqlRegistryTransaction"]):
     """Registry persistence over one SQLAlchemy engine (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
+        super().__init__(engine, SqlRegistryTransaction)
 
     @classmethod
     def from_uri(cls, uri: str) -> SqlRegistryStore:
         """Open the store at ``uri``, creating or migrating its schema as needed."""
         return cls(create_store_engine(uri))
-
-    @contextmanager
-    def write(self) -> Iterator[SqlRegistryTransaction]:
-        """A transaction that may write; on SQLite it takes the write lock up front."""
-        connection = self.engine.connect().execution_options(**{WRITE: True})
-        with connection, connection.begin():
-            yield SqlRegistryTransaction(connection)
-
-    @contextmanager
-    def read(self) -> Iterator[SqlRegistryTransaction]:
-        """A read-only transaction: one consistent snapshot for several queries."""
-        with self.engine.connect() as connection, connection.begin():
-            yield SqlRegistryTransaction(connection)
-
-    def close(self) -> None:
-        """Release the engine's connections."""
-        self.engine.dispose()
 
 
 class SqlRegistryTransaction:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +26,6 @@ from modelreg.entities.permissions import Reader
 from modelreg.errors import ExperimentAlreadyExists, ExperimentNotFound, RunNotFound
 from modelreg.search import Filter, OrderKey
 from modelreg.store.sql import filters
-from modelreg.store.sql.engine import WRITE
 from modelreg.store.sql.tables import (
     experiment_tags,
     experiments,
@@ -37,27 +35,15 @@ from modelreg.store.sql.tables import (
     run_tags,
     runs,
 )
+from modelreg.store.sql.transactions import TransactionalStore
 from modelreg.store.sql.upsert import upsert
 
 
-class SqlTrackingStore:
+class SqlTrackingStore(TransactionalStore["SqlTrackingTransaction"]):
     """Tracking persistence over one SQLAlchemy engine (shared with the registry store)."""
 
     def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-
-    @contextmanager
-    def write(self) -> Iterator[SqlTrackingTransaction]:
-        """A transaction that may write; on SQLite it takes the write lock up front."""
-        connection = self.engine.connect().execution_options(**{WRITE: True})
-        with connection, connection.begin():
-            yield SqlTrackingTransaction(connection)
-
-    @contextmanager
-    def read(self) -> Iterator[SqlTrackingTransaction]:
-        """A read-only transaction."""
-        with self.engine.connect() as connection, connection.begin():
-            yield SqlTrackingTransaction(connection)
+        super().__init__(engine, SqlTrackingTransaction)
 
 
 def _metric_value(value: float) -> dict[str, Any]:

@@ -1,0 +1,41 @@
+"""What every SQL store shares: write and read transactions on one engine, each handing the
+caller the store's own transaction object (its queries on that connection)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Generic, TypeVar
+
+import sqlalchemy as sa
+
+from modelreg.store.sql.engine import WRITE
+
+__all__ = ["TransactionalStore"]
+
+T = TypeVar("T")
+
+
+class TransactionalStore(Generic[T]):
+    """A store over ``engine`` whose transactions are ``transaction(connection)`` objects."""
+
+    def __init__(self, engine: sa.Engine, transaction: Callable[[sa.Connection], T]) -> None:
+        self.engine = engine
+        self._transaction = transaction
+
+    @contextmanager
+    def write(self) -> Iterator[T]:
+        """A transaction that may write; on SQLite it takes the write lock up front."""
+        connection = self.engine.connect().execution_options(**{WRITE: True})
+        with connection, connection.begin():
+            yield self._transaction(connection)
+
+    @contextmanager
+    def read(self) -> Iterator[T]:
+        """A read-only transaction: one consistent snapshot for several queries."""
+        with self.engine.connect() as connection, connection.begin():
+            yield self._transaction(connection)
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
