@@ -7,7 +7,10 @@ peak resident memory, all its processes) at concurrency 1 and 8: get-registered-
 get-latest-versions, get-by-alias, and a ``LIKE`` search that returns 100 of the 10,000
 models; then concurrent version creation on one model (numbers checked), the server's
 resident memory at rest, and its growth while an artifact is uploaded and downloaded through
-the artifact proxy (``artifacts_proxy.py`` measures that against file size).
+the artifact proxy (``artifacts_proxy.py`` measures that against file size). modelreg's
+reads are measured twice: as it runs by default (repeated reads answered from its cache of
+read answers, checked against the registry's generation on every request), then restarted
+with ``MODELREG_READ_CACHE_MIB=0``, where every request runs its queries.
 
     .venv/bin/python bench/registry_api.py [--models 10000] [--duration 10] [--workers 1]
                                            [--connections 1,8] [--skip-mlflow]
@@ -117,8 +120,9 @@ def concurrent_versions(url: str, writers: int = 32, each: int = 4) -> dict[str,
 
 
 def measure(kind: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
-    """Every case against one server."""
-    results: dict[str, Any] = {"reads": {}}
+    """Every case against one server; for modelreg, the reads again with its cache of read
+    answers turned off (a restart on the same database)."""
+    results: dict[str, Any] = {}
     log = report.RESULTS_DIR / f"registry_api-{kind}-server.log"
     with registry_server(kind, folder, workers=args.workers, log=log) as running:
         start = time.perf_counter()
@@ -126,21 +130,30 @@ def measure(kind: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]
         results["seed_models_per_s"] = args.models / (time.perf_counter() - start)
         time.sleep(2)
         results["rss_at_rest_mib"] = tree_rss_mib(running.pid)
-        for label, path in READS.items():
-            for connections in args.connections:
-                with PeakRss(running.pid) as rss:
-                    figures = run_wrk(
-                        f"{running.url}{API}{path}",
-                        connections=connections,
-                        duration_s=args.duration,
-                    )
-                results["reads"][f"{label} c{connections}"] = figures | {"peak_mib": rss.peak}
+        results["reads"] = reads(running, args)
         with PeakRss(running.pid) as rss:
             results["concurrent create"] = concurrent_versions(running.url)
         results["concurrent create"]["peak_mib"] = rss.peak
         if args.artifact_mib:
             results["artifacts"] = artifact_round_trip(running, args.artifact_mib, folder)
+    if kind == "modelreg":
+        uncached = {"MODELREG_READ_CACHE_MIB": "0"}
+        with registry_server(kind, folder, workers=args.workers, log=log, env=uncached) as running:
+            results["reads without cache"] = reads(running, args)
     return results
+
+
+def reads(running: RunningServer, args: argparse.Namespace) -> dict[str, Any]:
+    """Every read case at every concurrency: wrk's figures and the server's peak memory."""
+    figures: dict[str, Any] = {}
+    for label, path in READS.items():
+        for connections in args.connections:
+            with PeakRss(running.pid) as rss:
+                measured = run_wrk(
+                    f"{running.url}{API}{path}", connections=connections, duration_s=args.duration
+                )
+            figures[f"{label} c{connections}"] = measured | {"peak_mib": rss.peak}
+    return figures
 
 
 def artifact_round_trip(running: RunningServer, mib: int, folder: Path) -> dict[str, float]:
@@ -156,11 +169,13 @@ def artifact_round_trip(running: RunningServer, mib: int, folder: Path) -> dict[
 
 
 def comparisons(ours: dict[str, Any], theirs: dict[str, Any]) -> list[report.Comparison]:
-    """One comparison per read case, then version creation and memory at rest."""
+    """One comparison per read case (with modelreg's read cache on, then off), then version
+    creation and memory at rest."""
     rows = []
-    for case, mine in ours["reads"].items():
-        its = theirs.get("reads", {}).get(case)
-        rows.append(report.Comparison(case, "req/s", _figures(mine), _figures(its)))
+    for key, suffix in (("reads", ""), ("reads without cache", ", no read cache")):
+        for case, mine in ours.get(key, {}).items():
+            its = theirs.get("reads", {}).get(case)
+            rows.append(report.Comparison(case + suffix, "req/s", _figures(mine), _figures(its)))
     create, other = ours["concurrent create"], theirs.get("concurrent create")
     rows.append(
         report.Comparison(

@@ -52,8 +52,9 @@ def registry_server(
     workers: int = 1,
     store_uri: str | None = None,
     log: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[RunningServer]:
-    """One registry server running until the block ends.
+    """One registry server running until the block ends (``env`` adds to its environment).
 
     Its output goes to ``log`` (by default ``folder/<tool>.log``): pass a path outside a
     temporary folder to keep it after the run.
@@ -63,7 +64,7 @@ def registry_server(
     uri = store_uri or f"sqlite:///{folder / f'{tool}.db'}"
     line = command(tool, port, uri, folder / f"{tool}-artifacts", workers=workers)
     url = f"http://127.0.0.1:{port}"
-    env = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
+    env = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"} | (env or {})
     log = log or folder / f"{tool}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with started(line, f"{url}/health", log, env=env) as pid:

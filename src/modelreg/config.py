@@ -45,6 +45,10 @@ WEBHOOK_TIMEOUT_ENV = "MODELREG_WEBHOOK_TIMEOUT"
 WEBHOOK_MAX_AGE_ENV = "MODELREG_WEBHOOK_MAX_AGE"
 WEBHOOK_POLL_INTERVAL_ENV = "MODELREG_WEBHOOK_POLL_INTERVAL"
 
+# -- the server's cache of read answers ---------------------------------------------------------
+READ_CACHE_MIB_ENV = "MODELREG_READ_CACHE_MIB"
+DEFAULT_READ_CACHE_MIB = 64.0
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 
@@ -87,6 +91,21 @@ def parse_seconds(name: str, value: str | None, default: float) -> float:
             f"Invalid value {value!r} for {name}: expected a positive number of seconds."
         )
     return seconds
+
+
+def parse_mebibytes(name: str, value: str | None, default: float) -> float:
+    """A size in MiB, zero or more (``default`` when unset)."""
+    if not value:
+        return default
+    try:
+        mib = float(value)
+    except ValueError:
+        mib = -1.0
+    if not 0 <= mib < float("inf"):  # NaN fails too
+        raise InvalidParameterValue(
+            f"Invalid value {value!r} for {name}: expected a size in MiB (0 or more)."
+        )
+    return mib
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -137,6 +156,9 @@ class Settings:
     webhook_timeout: float = DeliverySettings.timeout
     webhook_max_age: float = DeliverySettings.max_age
     webhook_poll_interval: float = DeliverySettings.poll_interval
+    #: How much memory (MiB, per server process) the answers of registry reads may keep;
+    #: 0 turns the cache off.
+    read_cache_mib: float = DEFAULT_READ_CACHE_MIB
 
     def __post_init__(self) -> None:
         # Settings may come back from JSON (the serving workers), with the permission a string.
@@ -177,7 +199,8 @@ class Settings:
         ``$MODELREG_TRACKING_TOKEN``, else the same ``MLFLOW_TRACKING_*`` names;
         ``$MODELREG_PENDING_REGISTRATION_TIMEOUT`` (seconds, 3600 by default);
         webhook deliveries: ``$MODELREG_WEBHOOK_TIMEOUT`` (10 s), ``$MODELREG_WEBHOOK_MAX_AGE``
-        (retried for 24 h) and ``$MODELREG_WEBHOOK_POLL_INTERVAL`` (0.5 s).
+        (retried for 24 h) and ``$MODELREG_WEBHOOK_POLL_INTERVAL`` (0.5 s);
+        the server's cache of read answers: ``$MODELREG_READ_CACHE_MIB`` (64; 0 turns it off).
         """
         env = os.environ if environ is None else environ
         uri = tracking_uri or env.get(TRACKING_URI_ENV) or default_tracking_uri()
@@ -202,5 +225,8 @@ class Settings:
             webhook_max_age=_seconds(env, WEBHOOK_MAX_AGE_ENV, DeliverySettings.max_age),
             webhook_poll_interval=_seconds(
                 env, WEBHOOK_POLL_INTERVAL_ENV, DeliverySettings.poll_interval
+            ),
+            read_cache_mib=parse_mebibytes(
+                READ_CACHE_MIB_ENV, env.get(READ_CACHE_MIB_ENV), DEFAULT_READ_CACHE_MIB
             ),
         )

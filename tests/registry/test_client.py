@@ -75,9 +75,11 @@ def test_client_has_a_method_for_every_registry_operation() -> None:
         for name, _ in inspect.getmembers(RegistryService, inspect.isfunction)
         if not name.startswith("_")
     }
-    # Internal to registration (tracking-lite) and to the trash collector (`modelreg gc`).
+    # Internal to registration (tracking-lite), to the trash collector (`modelreg gc`) and
+    # to the server's cache of read answers.
     internal = {
         "finish_model_version",
+        "generation",
         "get_model_version_by_idempotency_key",
         "purge_deleted_versions",
     }

@@ -25,6 +25,7 @@ from modelreg.server.auth.server_auth import open_server_auth
 from modelreg.server.operations import routes as operations_routes
 from modelreg.server.operations.metrics import ServerMetrics
 from modelreg.server.operations.request_log import RequestLog
+from modelreg.server.reads import RegistryReads
 from modelreg.server.responses import JSONResponse
 from modelreg.service.registration_recovery import running_recovery
 from modelreg.store.sql.webhooks_store import SqlWebhookStore
@@ -75,6 +76,11 @@ def create_app(
     app.state.settings = settings
     app.state.backend = services
     app.state.artifact_uris = ArtifactUris(settings.artifact_root)
+    app.state.reads = RegistryReads(
+        inline=services.registry.store.reads_are_local,
+        generation=services.registry.generation,
+        cache_bytes=int(settings.read_cache_mib * 2**20),
+    )
     app.state.webhooks = WebhookService(webhook_store, settings=webhook_delivery)
     app.add_exception_handler(ModelRegistryError, errors.registry_error)
     app.add_exception_handler(RequestValidationError, errors.validation_error)

@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the services of the app's backend, from ``app.state``."""
+"""FastAPI dependencies: the services of the app's backend, from ``app.state``.
+
+The providers are coroutines so FastAPI calls them on the event loop: a plain function
+would cost every request a round trip through the thread pool just to read ``app.state``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from fastapi import Depends, Request
 from modelreg.backend import LocalBackend
 from modelreg.governance.service import GovernanceService
 from modelreg.server.artifact_uris import ArtifactUris
+from modelreg.server.reads import RegistryReads
 from modelreg.service import RegistrationService, RegistryService, TrackingService
 from modelreg.service.history import HistoryService
 from modelreg.service.logged_models import LoggedModelService
@@ -20,31 +25,36 @@ def backend(request: Request) -> LocalBackend:
     return found
 
 
-def _registry(request: Request) -> RegistryService:
+async def _registry(request: Request) -> RegistryService:
     return backend(request).registry
 
 
-def _tracking(request: Request) -> TrackingService:
+async def _tracking(request: Request) -> TrackingService:
     return backend(request).tracking
 
 
-def _registration(request: Request) -> RegistrationService:
+async def _registration(request: Request) -> RegistrationService:
     return backend(request).registration
 
 
-def _history(request: Request) -> HistoryService:
+async def _history(request: Request) -> HistoryService:
     return backend(request).history
 
 
-def _governance(request: Request) -> GovernanceService:
+async def _governance(request: Request) -> GovernanceService:
     return backend(request).governance
 
 
-def _logged_models(request: Request) -> LoggedModelService:
+async def _logged_models(request: Request) -> LoggedModelService:
     return backend(request).logged_models
 
 
-def _proxy(request: Request) -> ArtifactUris:
+async def _reads(request: Request) -> RegistryReads:
+    found: RegistryReads = request.app.state.reads
+    return found
+
+
+async def _proxy(request: Request) -> ArtifactUris:
     found: ArtifactUris = request.app.state.artifact_uris
     return found
 
@@ -55,4 +65,5 @@ Registration = Annotated[RegistrationService, Depends(_registration)]
 Governance = Annotated[GovernanceService, Depends(_governance)]
 History = Annotated[HistoryService, Depends(_history)]
 LoggedModels = Annotated[LoggedModelService, Depends(_logged_models)]
+Reads = Annotated[RegistryReads, Depends(_reads)]
 ArtifactProxy = Annotated[ArtifactUris, Depends(_proxy)]

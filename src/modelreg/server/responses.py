@@ -17,9 +17,14 @@ class JSONResponse(Response):
         return orjson.dumps(content)
 
 
+def json_body(body: bytes) -> Response:
+    """A response carrying ``body``, already rendered JSON."""
+    return Response(body, media_type="application/json")
+
+
 EMPTY = b"{}"
 
 
 def empty() -> Response:
     """MLflow's answer to a mutation that returns nothing: ``{}``."""
-    return Response(EMPTY, media_type="application/json")
+    return json_body(EMPTY)

@@ -115,6 +115,11 @@ class RegistryService:
         self.access.created(Resource.model(name))
         return model
 
+    def generation(self) -> int:
+        """A number that grows with every committed change to the registry or its permissions:
+        two reads at the same generation see the same registry."""
+        return self.store.generation()
+
     def get_registered_model(self, name: str) -> RegisteredModel:
         """The model with its tags, aliases and latest version in each stage."""
         name = validation.model_name(name)

@@ -17,7 +17,7 @@ from modelreg.webhooks.service import WebhookService
 from modelreg.webhooks.wire import delivery_to_wire, test_result_to_wire, webhook_to_wire
 
 
-def _service(request: Request) -> WebhookService:
+async def _service(request: Request) -> WebhookService:
     found: WebhookService = request.app.state.webhooks
     return found
 

@@ -26,11 +26,11 @@ def _installed(request: Request) -> ServerAuth:
     return found
 
 
-def _accounts(request: Request) -> AccountService:
+async def _accounts(request: Request) -> AccountService:
     return _installed(request).accounts
 
 
-def _grants(request: Request) -> GrantService:
+async def _grants(request: Request) -> GrantService:
     return _installed(request).grants
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from modelreg.entities import ModelVersion
-from modelreg.server.dependencies import ArtifactProxy, Registration, Registry
+from modelreg.server.dependencies import ArtifactProxy, Reads, Registration, Registry
 from modelreg.server.mlflow_compat.registered_models import Tag
-from modelreg.server.responses import JSONResponse, empty
+from modelreg.server.mlflow_compat.search_pages import search_answer
+from modelreg.server.responses import JSONResponse, empty, json_body
+from modelreg.service import RegistryService
 from modelreg.wire import model_version_to_wire, tags_from_wire
 
 router = APIRouter(tags=["model versions"])
@@ -78,10 +81,15 @@ def create(body: CreateModelVersion, registration: Registration) -> Response:
     )
 
 
+def _version_answer(registry: RegistryService, name: str, version: str) -> bytes:
+    found = registry.get_model_version(name, version)
+    return orjson.dumps({"model_version": model_version_to_wire(found)})
+
+
 @router.get("/model-versions/get")
-def get(name: str, version: str, registry: Registry) -> Response:
+async def get(name: str, version: str, registry: Registry, reads: Reads) -> Response:
     """One model version."""
-    return _version(registry.get_model_version(name, version))
+    return json_body(await reads.cached(_version_answer, registry, name, version))
 
 
 @router.patch("/model-versions/update")
@@ -98,21 +106,27 @@ def delete(body: DeleteModelVersion, registry: Registry) -> Response:
 
 
 @router.get("/model-versions/search")
-def search(
+async def search(
     registry: Registry,
+    reads: Reads,
     filter: str | None = None,
     max_results: int | None = None,
     order_by: Annotated[list[str] | None, Query()] = None,
     page_token: str | None = None,
 ) -> Response:
     """Model versions matching a filter, one page at a time."""
-    page = registry.search_model_versions(filter, max_results, order_by, page_token)
-    body: dict[str, object] = {}
-    if page:
-        body["model_versions"] = [model_version_to_wire(version) for version in page]
-    if page.token:
-        body["next_page_token"] = page.token
-    return JSONResponse(body)
+    ordering = tuple(order_by) if order_by else None
+    answer = await reads.cached(
+        search_answer,
+        registry.search_model_versions,
+        "model_versions",
+        model_version_to_wire,
+        filter,
+        max_results,
+        ordering,
+        page_token,
+    )
+    return json_body(answer)
 
 
 @router.post("/model-versions/transition-stage")
@@ -145,7 +159,9 @@ def delete_tag(body: DeleteVersionTag, registry: Registry) -> Response:
 
 
 @router.get("/model-versions/get-download-uri")
-def download_uri(name: str, version: str, registry: Registry, proxy: ArtifactProxy) -> Response:
+async def download_uri(
+    name: str, version: str, registry: Registry, proxy: ArtifactProxy, reads: Reads
+) -> Response:
     """Where the version's files can be downloaded (through the artifact proxy)."""
-    uri = registry.get_model_version_download_uri(name, version)
+    uri = await reads(registry.get_model_version_download_uri, name, version)
     return JSONResponse({"artifact_uri": proxy.public_uri(uri)})

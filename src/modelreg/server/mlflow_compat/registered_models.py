@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from modelreg.entities import RegisteredModel
-from modelreg.server.dependencies import Registry
-from modelreg.server.responses import JSONResponse, empty
+from modelreg.server.dependencies import Reads, Registry
+from modelreg.server.mlflow_compat.search_pages import search_answer
+from modelreg.server.responses import JSONResponse, empty, json_body
+from modelreg.service import RegistryService
 from modelreg.wire import model_version_to_wire, registered_model_to_wire, tags_from_wire
 
 router = APIRouter(tags=["registered models"])
@@ -83,10 +86,15 @@ def create(body: CreateRegisteredModel, registry: Registry) -> Response:
     return _model(registry.create_registered_model(body.name, tags, body.description))
 
 
+def _model_answer(registry: RegistryService, name: str) -> bytes:
+    model = registry.get_registered_model(name)
+    return orjson.dumps({"registered_model": registered_model_to_wire(model)})
+
+
 @router.get("/registered-models/get")
-def get(name: str, registry: Registry) -> Response:
+async def get(name: str, registry: Registry, reads: Reads) -> Response:
     """A registered model with its latest versions, tags and aliases."""
-    return _model(registry.get_registered_model(name))
+    return json_body(await reads.cached(_model_answer, registry, name))
 
 
 @router.post("/registered-models/rename")
@@ -109,21 +117,27 @@ def delete(body: Name, registry: Registry) -> Response:
 
 
 @router.get("/registered-models/search")
-def search(
+async def search(
     registry: Registry,
+    reads: Reads,
     filter: str | None = None,
     max_results: int | None = None,
     order_by: Annotated[list[str] | None, Query()] = None,
     page_token: str | None = None,
 ) -> Response:
     """Registered models matching a filter, one page at a time."""
-    page = registry.search_registered_models(filter, max_results, order_by, page_token)
-    body: dict[str, object] = {}
-    if page:
-        body["registered_models"] = [registered_model_to_wire(model) for model in page]
-    if page.token:
-        body["next_page_token"] = page.token
-    return JSONResponse(body)
+    ordering = tuple(order_by) if order_by else None
+    answer = await reads.cached(
+        search_answer,
+        registry.search_registered_models,
+        "registered_models",
+        registered_model_to_wire,
+        filter,
+        max_results,
+        ordering,
+        page_token,
+    )
+    return json_body(answer)
 
 
 @router.post("/registered-models/set-tag")
@@ -140,24 +154,28 @@ def delete_tag(body: DeleteTag, registry: Registry) -> Response:
     return empty()
 
 
-def _latest(registry: Registry, name: str, stages: list[str]) -> Response:
-    versions = registry.get_latest_versions(name, stages or None)
-    body = {"model_versions": [model_version_to_wire(v) for v in versions]} if versions else {}
-    return JSONResponse(body)
+def _latest_answer(registry: RegistryService, name: str, stages: tuple[str, ...]) -> bytes:
+    versions = registry.get_latest_versions(name, list(stages) or None)
+    return orjson.dumps(
+        {"model_versions": [model_version_to_wire(v) for v in versions]} if versions else {}
+    )
 
 
 @router.post("/registered-models/get-latest-versions")
-def latest_versions(body: LatestVersions, registry: Registry) -> Response:
+async def latest_versions(body: LatestVersions, registry: Registry, reads: Reads) -> Response:
     """The highest version in each requested stage (all stages when none)."""
-    return _latest(registry, body.name, body.stages)
+    return json_body(await reads.cached(_latest_answer, registry, body.name, tuple(body.stages)))
 
 
 @router.get("/registered-models/get-latest-versions", include_in_schema=False)
-def latest_versions_get(
-    name: str, registry: Registry, stages: Annotated[list[str] | None, Query()] = None
+async def latest_versions_get(
+    name: str,
+    registry: Registry,
+    reads: Reads,
+    stages: Annotated[list[str] | None, Query()] = None,
 ) -> Response:
     """The same as the POST form, with query parameters (MLflow's server accepts both)."""
-    return _latest(registry, name, stages or [])
+    return json_body(await reads.cached(_latest_answer, registry, name, tuple(stages or ())))
 
 
 @router.post("/registered-models/alias")
@@ -180,8 +198,12 @@ def delete_alias(body: DeleteAlias, registry: Registry) -> Response:
     return empty()
 
 
-@router.get("/registered-models/alias")
-def get_by_alias(name: str, alias: str, registry: Registry) -> Response:
-    """The version an alias points at."""
+def _alias_answer(registry: RegistryService, name: str, alias: str) -> bytes:
     version = registry.get_model_version_by_alias(name, alias)
-    return JSONResponse({"model_version": model_version_to_wire(version)})
+    return orjson.dumps({"model_version": model_version_to_wire(version)})
+
+
+@router.get("/registered-models/alias")
+async def get_by_alias(name: str, alias: str, registry: Registry, reads: Reads) -> Response:
+    """The version an alias points at."""
+    return json_body(await reads.cached(_alias_answer, registry, name, alias))

@@ -63,7 +63,7 @@ class SqlAuthStore(TransactionalStore["SqlAuthTransaction"]):
     """Users, tokens and grants over one SQLAlchemy engine (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: sa.Engine) -> None:
-        super().__init__(engine, SqlAuthTransaction)
+        super().__init__(engine, SqlAuthTransaction, counted=True)
 
 
 class SqlAuthTransaction:

@@ -69,8 +69,13 @@ def _report_lost_connections(engine: sa.Engine) -> None:
             and isinstance(context.sqlalchemy_exception, sa.exc.OperationalError)
         )
         if lost and not context.is_pre_ping:
-            logger.warning("database unavailable: %s", context.original_exception)
-            raise StoreUnavailable("The registry's database is unavailable; retry shortly.")
+            raise unavailable(context.original_exception)
+
+
+def unavailable(error: BaseException) -> StoreUnavailable:
+    """The error for an operation that found the database gone (logged as a warning)."""
+    logger.warning("database unavailable: %s", error)
+    return StoreUnavailable("The registry's database is unavailable; retry shortly.")
 
 
 def create_store_engine(uri: str, *, migrate: bool = True) -> sa.Engine:

@@ -20,7 +20,7 @@ from modelreg.errors import (
     RegisteredModelNotFound,
 )
 from modelreg.search import Filter, OrderKey
-from modelreg.store.sql import events_store, filters, hydrate
+from modelreg.store.sql import events_store, filters, generation, hydrate
 from modelreg.store.sql.audit_tables import deleted_model_versions
 from modelreg.store.sql.engine import create_store_engine
 from modelreg.store.sql.tables import (
@@ -58,12 +58,16 @@ class SqlRegistryStore(TransactionalStore["SqlRegistryTransaction"]):
     """Registry persistence over one SQLAlchemy engine (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: sa.Engine) -> None:
-        super().__init__(engine, SqlRegistryTransaction)
+        super().__init__(engine, SqlRegistryTransaction, counted=True)
 
     @classmethod
     def from_uri(cls, uri: str) -> SqlRegistryStore:
         """Open the store at ``uri``, creating or migrating its schema as needed."""
         return cls(create_store_engine(uri))
+
+    def generation(self) -> int:
+        """The count of committed changes to the registry and its permissions."""
+        return generation.current(self.engine)
 
 
 class SqlRegistryTransaction:

@@ -3,6 +3,7 @@
 from modelreg.store.sql import (
     audit_tables,  # noqa: F401  (registers its tables)
     auth_tables,  # noqa: F401  (registers its tables)
+    generation,  # noqa: F401  (registers its table)
     governance_tables,  # noqa: F401  (registers its tables)
     webhook_tables,  # noqa: F401  (registers its tables)
 )

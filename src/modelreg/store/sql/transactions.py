@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 
+from modelreg.store.sql import generation
 from modelreg.store.sql.engine import WRITE
 
 __all__ = ["TransactionalStore"]
@@ -17,11 +18,19 @@ T = TypeVar("T")
 
 
 class TransactionalStore(Generic[T]):
-    """A store over ``engine`` whose transactions are ``transaction(connection)`` objects."""
+    """A store over ``engine`` whose transactions are ``transaction(connection)`` objects;
+    with ``counted``, each write transaction increments the registry's generation."""
 
-    def __init__(self, engine: sa.Engine, transaction: Callable[[sa.Connection], T]) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        transaction: Callable[[sa.Connection], T],
+        *,
+        counted: bool = False,
+    ) -> None:
         self.engine = engine
         self._transaction = transaction
+        self._counted = counted
 
     @contextmanager
     def write(self) -> Iterator[T]:
@@ -29,12 +38,20 @@ class TransactionalStore(Generic[T]):
         connection = self.engine.connect().execution_options(**{WRITE: True})
         with connection, connection.begin():
             yield self._transaction(connection)
+            if self._counted:
+                generation.bump(connection)
 
     @contextmanager
     def read(self) -> Iterator[T]:
         """A read-only transaction: one consistent snapshot for several queries."""
         with self.engine.connect() as connection, connection.begin():
             yield self._transaction(connection)
+
+    @property
+    def reads_are_local(self) -> bool:
+        """Whether a read is a local file's query (SQLite: microseconds, and in WAL mode it
+        never waits for a writer) rather than network round trips to a database server."""
+        return self.engine.dialect.name == "sqlite"
 
     def close(self) -> None:
         """Release the engine's connections."""
