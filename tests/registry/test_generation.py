@@ -10,6 +10,7 @@ import pytest
 from modelreg.entities import Stage
 from modelreg.errors import ModelRegistryError
 from modelreg.service import RegistryService
+from modelreg.store.sql import SqlRegistryStore
 
 SOURCE = "s3://bucket/model"
 
@@ -72,3 +73,15 @@ def test_reads_and_refused_changes_count_none(local_registry: RegistryService) -
         with pytest.raises(ModelRegistryError):
             change()
     assert local_registry.generation() == before
+
+
+def test_a_read_transaction_sees_one_snapshot(store: SqlRegistryStore) -> None:
+    """What a cached answer relies on: a read's queries all see the same committed state, on
+    PostgreSQL too (REPEATABLE READ; its default gives each statement a snapshot of its own)."""
+    registry = RegistryService(store)
+    registry.create_registered_model("Unicorn")
+    with store.read() as tx:
+        before = tx.get_model_by_name("Unicorn")
+        registry.set_registered_model_tag("Unicorn", "team", "a")  # commits meanwhile
+        assert tx.get_model_by_name("Unicorn") == before
+    assert registry.get_registered_model("Unicorn").tags == {"team": "a"}

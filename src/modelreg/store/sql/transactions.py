@@ -43,8 +43,12 @@ class TransactionalStore(Generic[T]):
 
     @contextmanager
     def read(self) -> Iterator[T]:
-        """A read-only transaction: one consistent snapshot for several queries."""
-        with self.engine.connect() as connection, connection.begin():
+        """A read-only transaction: one consistent snapshot for several queries (REPEATABLE
+        READ on PostgreSQL, where the default gives each statement a snapshot of its own)."""
+        connection = self.engine.connect()
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection, connection.begin():
             yield self._transaction(connection)
 
     @property
