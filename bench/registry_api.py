@@ -275,8 +275,9 @@ def main(argv: list[str] | None = None) -> None:
     extras = extras_table(results)
     report.write_summary(
         "registry_api",
-        f"Registry REST API over HTTP, {args.models:,} models on SQLite, wrk "
-        f"{args.duration} s per case",
+        f"Registry REST API over HTTP, {args.models:,} models on SQLite, modelreg with "
+        f"{args.workers} worker process(es), MLflow with its defaults, wrk {args.duration} s "
+        "per case",
         comparisons=compared,
         tables=[extras],
     )

@@ -16,7 +16,6 @@ from modelreg.errors import InvalidParameterValue
 from modelreg.governance.gate import PolicyGate
 from modelreg.governance.service import GovernanceService
 from modelreg.operations import Backend
-from modelreg.remote import open_remote_backend
 from modelreg.service import RegistrationService, RegistryService, TrackingService
 from modelreg.service.access import AccessControl
 from modelreg.service.gates import PromotionGate
@@ -78,6 +77,8 @@ def is_remote(tracking_uri: str) -> bool:
 def open_backend(settings: Settings, *, clock: Clock = system_clock) -> Backend:
     """The backend for ``settings``: a server's client, or the services in this process."""
     if is_remote(settings.tracking_uri):
+        from modelreg.remote import open_remote_backend  # httpx: only clients of a server
+
         return open_remote_backend(settings)
     return open_local_backend(settings, clock=clock)
 

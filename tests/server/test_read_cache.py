@@ -77,14 +77,16 @@ def _seed(replica: Replica) -> None:
 
 
 class Statements:
-    """Counts the SQL statements an engine runs."""
+    """Counts the SQL statements an engine runs for requests (the webhook delivery worker
+    polls its outbox on the same engine meanwhile: its statements are left out)."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self.count = 0
         sa.event.listen(engine, "before_cursor_execute", self._count)
 
-    def _count(self, *_: Any) -> None:
-        self.count += 1
+    def _count(self, _connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "webhook" not in statement:
+            self.count += 1
 
 
 @pytest.mark.parametrize("case", READS)

@@ -19,7 +19,6 @@ from modelreg.entities import ModelVersion, ModelVersionStatus, PagedList, Regis
 from modelreg.entities.events import EventEntity
 from modelreg.entities.permissions import Permission
 from modelreg.errors import (
-    AliasNotFound,
     InvalidParameterValue,
     ModelVersionNotFound,
     ResourceConflict,
@@ -321,7 +320,7 @@ class RegistryService:
         name, number = validation.model_name(name), validation.version(version)
         self._require(name, Permission.READ)
         with self.store.read() as tx:
-            return tx.get_version(name, tx.model_id(name), number)
+            return tx.get_version_by_name(name, number)
 
     def update_model_version(
         self, name: str, version: int | str, description: str | None = None
@@ -722,11 +721,7 @@ class RegistryService:
         name = validation.model_name(name)
         self._require(name, Permission.READ)
         with self.store.read() as tx:
-            model_id = tx.model_id(name)
-            number = tx.alias_version(model_id, alias)
-            if number is None:
-                raise AliasNotFound(name, alias)
-            return tx.get_version(name, model_id, number)
+            return tx.get_version_by_alias(name, alias)
 
 
 def _version_fields(version: ModelVersion) -> dict[str, Any]:

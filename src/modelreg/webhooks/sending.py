@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-
-import httpx
+from typing import TYPE_CHECKING
 
 from modelreg.clock import Clock
 from modelreg.webhooks.entities import DeliveryAttempt
 from modelreg.webhooks.settings import DeliverySettings
 from modelreg.webhooks.signing import delivery_headers
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["http_client", "post"]
 
@@ -19,6 +21,8 @@ RESPONSE_BODY_LIMIT = 1000
 
 def http_client(settings: DeliverySettings) -> httpx.Client:
     """A client for deliveries: the settings' timeout, no redirects, no proxy from the env."""
+    import httpx  # loaded with the first delivery: a server without webhooks never needs it
+
     return httpx.Client(timeout=settings.timeout, follow_redirects=False, trust_env=False)
 
 
@@ -33,6 +37,8 @@ def post(
     clock: Clock,
 ) -> DeliveryAttempt:
     """POST ``body`` to ``url`` with the signature headers; never raises for a failed send."""
+    import httpx  # already loaded by http_client
+
     started = clock()
     headers = delivery_headers(secret, delivery_id, str(started // 1000), body)
     began = time.monotonic()

@@ -9,19 +9,22 @@ is at least once, never zero times.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-
-import httpx
+from typing import TYPE_CHECKING
 
 from modelreg.clock import Clock, system_clock
 from modelreg.store.sql.webhooks_store import SqlWebhookStore
 from modelreg.webhooks.entities import ClaimedDelivery, DeliveryAttempt, DeliveryStatus
 from modelreg.webhooks.sending import http_client, post
 from modelreg.webhooks.settings import DeliverySettings
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["DeliveryWorker", "running_worker"]
 
@@ -59,19 +62,24 @@ class DeliveryWorker:
         self._thread.join()
 
     def _run(self) -> None:
+        # The HTTP client (and httpx) is made for the first delivery; it closes after the
+        # pool has finished the deliveries in flight.
         with (
-            http_client(self.settings) as client,
+            contextlib.ExitStack() as closing,
             ThreadPoolExecutor(self.settings.concurrency, "webhook-send") as pool,
         ):
+            client: httpx.Client | None = None
             while not self._stopping.is_set():
                 try:
                     claimed = self._claim()
                 except Exception:  # the database may be down for a while: keep polling
                     logger.exception("could not claim webhook deliveries")
                     claimed = []
-                for delivery in claimed:
-                    pool.submit(self._deliver, client, delivery)
-                if not claimed:
+                if claimed:
+                    client = client or closing.enter_context(http_client(self.settings))
+                    for delivery in claimed:
+                        pool.submit(self._deliver, client, delivery)
+                else:
                     self._wake.wait(self.settings.poll_interval)
                     self._wake.clear()
 

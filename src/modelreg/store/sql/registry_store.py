@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from modelreg.entities import ModelVersion, ModelVersionStatus, RegisteredModel, Stage
 from modelreg.entities.permissions import Reader
 from modelreg.errors import (
+    AliasNotFound,
     ModelVersionNotFound,
     RegisteredModelAlreadyExists,
     RegisteredModelNotFound,
@@ -47,6 +48,26 @@ _VERSION_ROW = (
     sa.select(*hydrate.VERSION_COLUMNS)
     .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
     .where(_mv.c.model_id == sa.bindparam("model_id"), _mv.c.version == sa.bindparam("version"))
+)
+_VERSION_BY_NAME = (
+    sa.select(*hydrate.VERSION_COLUMNS)
+    .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
+    .where(_rm.c.name == sa.bindparam("name"), _mv.c.version == sa.bindparam("version"))
+)
+_VERSION_BY_ALIAS = (
+    sa.select(*hydrate.VERSION_COLUMNS)
+    .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
+    .join(
+        registered_model_aliases,
+        sa.and_(
+            registered_model_aliases.c.model_id == _mv.c.model_id,
+            registered_model_aliases.c.version == _mv.c.version,
+        ),
+    )
+    .where(
+        _rm.c.name == sa.bindparam("name"),
+        registered_model_aliases.c.alias == sa.bindparam("alias"),
+    )
 )
 _ALIAS_VERSION = sa.select(registered_model_aliases.c.version).where(
     registered_model_aliases.c.model_id == sa.bindparam("model_id"),
@@ -237,6 +258,24 @@ class SqlRegistryTransaction:
         row = self._version_row(model_id, version)
         if row is None:
             raise ModelVersionNotFound(name, version)
+        return hydrate.versions(self.connection, [row])[0]
+
+    def get_version_by_name(self, name: str, version: int) -> ModelVersion:
+        """Version ``version`` of the model called ``name`` (one query for the version's row,
+        as reads by name are the hot path); raises if there is no such model or version."""
+        row = self.connection.execute(_VERSION_BY_NAME, {"name": name, "version": version}).first()
+        if row is None:
+            self.model_id(name)  # raises if the model is what is missing
+            raise ModelVersionNotFound(name, version)
+        return hydrate.versions(self.connection, [row])[0]
+
+    def get_version_by_alias(self, name: str, alias: str) -> ModelVersion:
+        """The version ``alias`` of the model called ``name`` points at; raises if there is no
+        such model or alias."""
+        row = self.connection.execute(_VERSION_BY_ALIAS, {"name": name, "alias": alias}).first()
+        if row is None:
+            self.model_id(name)  # raises if the model is what is missing
+            raise AliasNotFound(name, alias)
         return hydrate.versions(self.connection, [row])[0]
 
     def update_version(
