@@ -47,7 +47,7 @@ soak: $(INSTALLED)
 	$(BIN)/pytest -m soak -v
 
 # Every benchmark side by side with MLflow; rewrites the generated part of docs/benchmarks.md.
-# The full run takes about an hour on 2 cores; `make bench QUICK=1` (small sizes, short runs,
+# The full run takes about 40 minutes on a quiet 2-core machine; `make bench QUICK=1` (small sizes, short runs,
 # four to seven minutes) checks that the suite works. BENCH_ARGS passes more options to run_all.py.
 QUICK ?=
 BENCH_ARGS ?=

@@ -13,10 +13,10 @@ benchmark's exact command and its tables.
 
 ``--quick`` (``make bench QUICK=1``) uses small sizes and short runs: it checks that the
 suite works, in four to seven minutes on 2 cores (measured under load). The full run
-(``make bench``) takes about an hour on 2 cores (55 minutes measured under load): 27 of them
-in registry_store.py (100k models seeded through the store on SQLite and on PostgreSQL, and
-MLflow's 10k one API call at a time), 8 in growth.py (1M versions per tool), 4-6 each in
-registry_api.py, scoring.py and artifacts_s3_memory.py.
+(``make bench``) takes 40 to 55 minutes on 2 cores (41 quiet, 55 under load); in the quiet
+run, 18 of them in registry_store.py (100k models seeded through the store on SQLite and on
+PostgreSQL, and MLflow's 10k one API call at a time), 4-7 each in growth.py (1M versions per
+tool), registry_api.py, scoring.py and artifacts_s3_memory.py.
 """
 
 from __future__ import annotations

@@ -157,6 +157,15 @@ def test_a_token_is_shown_once_and_works_until_revoked(server: SecuredServer) ->
     _challenged(server.client.get(f"{OWN_API}/tokens/list", headers=bearer(value)))
 
 
+@pytest.mark.parametrize("token_id", [0, -1, 999, 2**31, 2**90])
+def test_revoking_a_token_that_cannot_exist_is_a_404(server: SecuredServer, token_id: int) -> None:
+    # Found by schemathesis with authentication on: ids past the column's range were a 500.
+    response = server.client.request(
+        "DELETE", f"{OWN_API}/tokens/revoke", json={"id": token_id}, headers=server.as_("admin")
+    )
+    assert_error(response, 404, "RESOURCE_DOES_NOT_EXIST", "API token")
+
+
 def test_an_administrator_manages_anyones_tokens(server: SecuredServer) -> None:
     admin = server.as_("admin")
     created = ok(

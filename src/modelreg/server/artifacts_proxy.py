@@ -40,8 +40,10 @@ _routes = APIRouter(tags=["artifacts"])
 class RequestBody:
     """The request's body as a blocking stream, for a store writing from a worker thread.
 
-    ``read(n)`` returns ``n`` bytes (fewer only at the end), pulling chunks from the event
-    loop as needed: only about one read's worth is held in memory at a time.
+    ``read(n)`` returns ``n`` bytes (fewer only at the end). The server receives a body in
+    small pieces (64 KiB or less); each trip to the event loop gathers pieces up to the size
+    asked for, so a 1 GiB upload costs a thousand trips, not sixteen thousand, and only
+    about one read's worth is held in memory at a time.
     """
 
     def __init__(self, chunks: AsyncIterator[bytes]) -> None:
@@ -49,19 +51,17 @@ class RequestBody:
         self._buffer = bytearray()
         self._done = False
 
-    async def _next(self) -> bytes:
-        return await self._chunks.__anext__()
-
-    def _pull(self) -> None:
-        try:
-            self._buffer += anyio.from_thread.run(self._next)
-        except StopAsyncIteration:
-            self._done = True
+    async def _gather(self, size: int) -> None:
+        while not self._done and (size < 0 or len(self._buffer) < size):
+            try:
+                self._buffer += await self._chunks.__anext__()
+            except StopAsyncIteration:
+                self._done = True
 
     def read(self, size: int = -1, /) -> bytes:
         """Up to ``size`` bytes (all the rest when negative); ``b""`` at the end."""
-        while not self._done and (size < 0 or len(self._buffer) < size):
-            self._pull()
+        if not self._done and (size < 0 or len(self._buffer) < size):
+            anyio.from_thread.run(self._gather, size)
         size = len(self._buffer) if size < 0 else size
         chunk = bytes(self._buffer[:size])
         del self._buffer[:size]

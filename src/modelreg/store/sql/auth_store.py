@@ -171,6 +171,8 @@ class SqlAuthTransaction:
 
     def token(self, token_id: int) -> ApiToken:
         """The token with this id; raises if there is none."""
+        if not 0 < token_id <= _MAX_ID:  # no such id fits the column: never a database error
+            raise TokenNotFound(token_id)
         row = self._execute(self._tokens().where(api_tokens.c.id == token_id)).first()
         if row is None:
             raise TokenNotFound(token_id)
