@@ -80,32 +80,28 @@ def parse_flag(name: str, value: str | None) -> bool:
 
 def parse_seconds(name: str, value: str | None, default: float) -> float:
     """A positive duration in seconds (``default`` when unset)."""
-    if not value:
-        return default
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):  # NaN fails too
-        raise InvalidParameterValue(
-            f"Invalid value {value!r} for {name}: expected a positive number of seconds."
-        )
-    return seconds
+    return _parse_number(name, value, default, "a positive number of seconds", zero=False)
 
 
 def parse_mebibytes(name: str, value: str | None, default: float) -> float:
     """A size in MiB, zero or more (``default`` when unset)."""
+    return _parse_number(name, value, default, "a size in MiB (0 or more)", zero=True)
+
+
+def _parse_number(
+    name: str, value: str | None, default: float, expected: str, *, zero: bool
+) -> float:
+    """A finite number from ``value`` above 0 (or 0 too, with ``zero``)."""
     if not value:
         return default
     try:
-        mib = float(value)
+        number = float(value)
     except ValueError:
-        mib = -1.0
-    if not 0 <= mib < float("inf"):  # NaN fails too
-        raise InvalidParameterValue(
-            f"Invalid value {value!r} for {name}: expected a size in MiB (0 or more)."
-        )
-    return mib
+        number = float("nan")
+    in_range = number >= 0 if zero else number > 0
+    if not (in_range and number < float("inf")):  # NaN fails both
+        raise InvalidParameterValue(f"Invalid value {value!r} for {name}: expected {expected}.")
+    return number
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

@@ -36,6 +36,7 @@ from modelreg.store.sql.upsert import upsert
 
 _rm = registered_models
 _mv = model_versions
+_aliases = registered_model_aliases
 _PENDING = ModelVersionStatus.PENDING_REGISTRATION.value
 
 #: A page of results and the sort values of its last row (None when nothing follows).
@@ -44,34 +45,20 @@ Page = tuple[list[Any], list[Any] | None]
 # Hot lookups, built once (see hydrate's docstring).
 _MODEL_BY_NAME = sa.select(_rm).where(_rm.c.name == sa.bindparam("name"))
 _MODEL_ID_BY_NAME = sa.select(_rm.c.id).where(_rm.c.name == sa.bindparam("name"))
-_VERSION_ROW = (
-    sa.select(*hydrate.VERSION_COLUMNS)
-    .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
-    .where(_mv.c.model_id == sa.bindparam("model_id"), _mv.c.version == sa.bindparam("version"))
+#: A version's row with its model's name; the lookups below add their conditions.
+_VERSIONS = sa.select(*hydrate.VERSION_COLUMNS).join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
+_VERSION_ROW = _VERSIONS.where(
+    _mv.c.model_id == sa.bindparam("model_id"), _mv.c.version == sa.bindparam("version")
 )
-_VERSION_BY_NAME = (
-    sa.select(*hydrate.VERSION_COLUMNS)
-    .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
-    .where(_rm.c.name == sa.bindparam("name"), _mv.c.version == sa.bindparam("version"))
+_VERSION_BY_NAME = _VERSIONS.where(
+    _rm.c.name == sa.bindparam("name"), _mv.c.version == sa.bindparam("version")
 )
-_VERSION_BY_ALIAS = (
-    sa.select(*hydrate.VERSION_COLUMNS)
-    .join_from(_mv, _rm, _rm.c.id == _mv.c.model_id)
-    .join(
-        registered_model_aliases,
-        sa.and_(
-            registered_model_aliases.c.model_id == _mv.c.model_id,
-            registered_model_aliases.c.version == _mv.c.version,
-        ),
-    )
-    .where(
-        _rm.c.name == sa.bindparam("name"),
-        registered_model_aliases.c.alias == sa.bindparam("alias"),
-    )
-)
-_ALIAS_VERSION = sa.select(registered_model_aliases.c.version).where(
-    registered_model_aliases.c.model_id == sa.bindparam("model_id"),
-    registered_model_aliases.c.alias == sa.bindparam("alias"),
+_VERSION_BY_ALIAS = _VERSIONS.join(
+    _aliases,
+    sa.and_(_aliases.c.model_id == _mv.c.model_id, _aliases.c.version == _mv.c.version),
+).where(_rm.c.name == sa.bindparam("name"), _aliases.c.alias == sa.bindparam("alias"))
+_ALIAS_VERSION = sa.select(_aliases.c.version).where(
+    _aliases.c.model_id == sa.bindparam("model_id"), _aliases.c.alias == sa.bindparam("alias")
 )
 
 
@@ -261,21 +248,26 @@ class SqlRegistryTransaction:
         return hydrate.versions(self.connection, [row])[0]
 
     def get_version_by_name(self, name: str, version: int) -> ModelVersion:
-        """Version ``version`` of the model called ``name`` (one query for the version's row,
-        as reads by name are the hot path); raises if there is no such model or version."""
-        row = self.connection.execute(_VERSION_BY_NAME, {"name": name, "version": version}).first()
-        if row is None:
-            self.model_id(name)  # raises if the model is what is missing
-            raise ModelVersionNotFound(name, version)
-        return hydrate.versions(self.connection, [row])[0]
+        """Version ``version`` of the model called ``name`` (its row in one query, as reads
+        by name are the hot path); raises if there is no such model or version."""
+        parameters = {"name": name, "version": version}
+        return self._named_version(
+            _VERSION_BY_NAME, parameters, ModelVersionNotFound(name, version)
+        )
 
     def get_version_by_alias(self, name: str, alias: str) -> ModelVersion:
         """The version ``alias`` of the model called ``name`` points at; raises if there is no
         such model or alias."""
-        row = self.connection.execute(_VERSION_BY_ALIAS, {"name": name, "alias": alias}).first()
+        missing = AliasNotFound(name, alias)
+        return self._named_version(_VERSION_BY_ALIAS, {"name": name, "alias": alias}, missing)
+
+    def _named_version(
+        self, query: sa.Select[Any], parameters: dict[str, Any], missing: Exception
+    ) -> ModelVersion:
+        row = self.connection.execute(query, parameters).first()
         if row is None:
-            self.model_id(name)  # raises if the model is what is missing
-            raise AliasNotFound(name, alias)
+            self.model_id(parameters["name"])  # raises if the model is what is missing
+            raise missing
         return hydrate.versions(self.connection, [row])[0]
 
     def update_version(
